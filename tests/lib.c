@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the in-VM test programs; see lib.h. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "lib.h"
+
+void diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+int tap_run(const struct tcase *cases, size_t n)
+{
+	size_t i, failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..%zu\n", n);
+	for (i = 0; i < n; i++) {
+		int ok = cases[i].fn() == 0;
+
+		printf("%s %zu %s\n", ok ? "ok" : "not ok", i + 1,
+		       cases[i].name);
+		failed += !ok;
+	}
+	printf("# %zu passed, %zu failed\n", n - failed, failed);
+	return failed ? 1 : 0;
+}
+
+int mod_load(const char *params)
+{
+	int fd = open(HELLO_KO, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+int mod_unload(void)
+{
+	return syscall(SYS_delete_module, HELLO_MODULE, O_NONBLOCK) ? -errno
+								    : 0;
+}
+
+int kmsg_mark(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0 && lseek(fd, 0, SEEK_END) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+const char *kmsg_since(int fd)
+{
+	static char log[1 << 20];
+	size_t len = 0;
+	ssize_t n;
+
+	/* one record per read(); EAGAIN once the log is drained */
+	while (len + 1 < sizeof(log)) {
+		n = read(fd, log + len, sizeof(log) - len - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten records: skip them */
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	log[len] = '\0';
+	return log;
+}
+
+int kmsg_count(const char *log, int level, const char *s)
+{
+	const char *line, *end, *text;
+	int count = 0;
+
+	for (line = log; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		text = memchr(line, ';', end - line);
+		/* continuation lines start with a space; skip them */
+		if (line[0] == ' ' || !text)
+			continue;
+		if (!memmem(text, end - text, s, strlen(s)))
+			continue;
+		if (level < 0 || (atoi(line) & 7) == level)
+			count++;
+	}
+	return count;
+}
+
+long slab_live(const char *prefix, char *where, size_t wlen)
+{
+	const char *root = "/sys/kernel/debug/slab";
+	DIR *dir = opendir(root);
+	struct dirent *de;
+	char path[512], line[512];
+	long live = 0, n;
+
+	if (!dir)
+		return -1;
+	while ((de = readdir(dir))) {
+		FILE *f;
+
+		if (strncmp(de->d_name, prefix, strlen(prefix)) ||
+		    de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/alloc_traces", root,
+			 de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		/* "  <count> <caller>+0x../0x.. [module] age=..." */
+		while (fgets(line, sizeof(line), f)) {
+			if (!strstr(line, "[" HELLO_MODULE "]"))
+				continue;
+			n = strtol(line, NULL, 10);
+			live += n;
+			if (n && where)
+				snprintf(where, wlen, "%s", de->d_name);
+		}
+		fclose(f);
+	}
+	closedir(dir);
+	return live;
+}
+
+unsigned char *edge_buf(size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (munmap(p + page, page))
+		return NULL;
+	return p + page - len;
+}
+
+off_t offset_of(int fd)
+{
+	return lseek(fd, 0, SEEK_CUR);
+}
+
+void fill_seq(unsigned char *buf, size_t len, unsigned char start)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = start + i;
+}

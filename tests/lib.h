@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the programs that test hello_kmalloc inside a VM:
+ * TAP output in the kselftest style, module load/unload, the kernel log,
+ * slab allocation traces and deliberately bad user buffers.
+ */
+#ifndef HELLO_TESTS_LIB_H
+#define HELLO_TESTS_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define HELLO_DEV	"/dev/hello0"
+#define HELLO_MODULE	"hello_kmalloc"
+#define HELLO_KO	"/" HELLO_MODULE ".ko"
+#define HELLO_BUF_SIZE	64
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A named test case: returns 0 when the behaviour holds. */
+struct tcase {
+	const char *name;
+	int (*fn)(void);
+};
+
+/* Print "1..N", run every case in order, print "ok"/"not ok" for each. */
+int tap_run(const struct tcase *cases, size_t n);
+void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Report a failed expectation with its location and errno, then fail. */
+#define EXPECT(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			int e_ = errno;					\
+									\
+			diag("%s:%d: expected %s (errno %d: %s)",	\
+			     __FILE__, __LINE__, #cond, e_,		\
+			     strerror(e_));				\
+			diag(__VA_ARGS__);				\
+			return -1;					\
+		}							\
+	} while (0)
+
+/* finit_module() with params; 0 or -errno. */
+int mod_load(const char *params);
+/* delete_module(O_NONBLOCK), as rmmod does; 0 or -errno. */
+int mod_unload(void);
+
+/* Open /dev/kmsg positioned at its end: later reads see new records. */
+int kmsg_mark(void);
+/* Every record since the mark ("level,seq,usec,flags;text\n" each). */
+const char *kmsg_since(int fd);
+/* Records in log at level (any level if < 0) whose text contains s. */
+int kmsg_count(const char *log, int level, const char *s);
+
+/*
+ * Live allocations whose allocating caller is in the module, summed over
+ * every slab cache whose name starts with prefix (needs slub_debug=U and
+ * debugfs).  The name of a cache that holds one is copied to where.
+ * Returns -1 when there are no allocation traces to read.
+ */
+long slab_live(const char *prefix, char *where, size_t wlen);
+
+/* len readable+writable bytes that end exactly where an unmapped page starts */
+unsigned char *edge_buf(size_t len);
+
+/* The file offset, or -1. */
+off_t offset_of(int fd);
+
+/* Fill a 64-byte buffer with bytes start, start+1, ... */
+void fill_seq(unsigned char *buf, size_t len, unsigned char start);
+
+#endif

@@ -1,0 +1,56 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# The user's session with /dev/hello0, as README shows it.  Runs in the VM
+# (as root, so without sudo): `make demo` shows it as a transcript, and
+# `make check` counts its "ok"/"not ok" lines as test cases.
+cd / || exit 1
+n=0
+bad=0
+echo "1..6"
+
+# show CMD: print "$ CMD", run it, keep its output in /tmp/out and show it
+show() {
+	echo "\$ $1"
+	sh -c "$1" >/tmp/out 2>&1
+	status=$?
+	cat /tmp/out
+	return $status
+}
+
+# judge NAME TEST: one TAP line for the step just shown
+judge() {
+	n=$((n + 1))
+	if sh -c "$2"; then
+		echo "ok $n session: $1"
+	else
+		echo "not ok $n session: $1"
+		bad=$((bad + 1))
+	fi
+}
+
+show 'insmod hello_kmalloc.ko'
+judge "insmod creates /dev/hello0" "[ $? = 0 ] && [ -c /dev/hello0 ]"
+
+show 'echo Hello World | tee /dev/hello0'
+judge "tee writes the line" "[ $? = 0 ] && [ \"\$(cat /tmp/out)\" = 'Hello World' ]"
+
+echo "# cat opens the device anew: tee's buffer was freed when tee closed it,"
+echo "# so cat reads 64 zero bytes (invisible on a terminal; od shows them)"
+show 'cat /dev/hello0 | od -A d -t x1'
+cat /dev/hello0 >/tmp/cat.out
+judge "cat reads 64 zero bytes" \
+	"head -c 64 /dev/zero | cmp -s - /tmp/cat.out"
+
+show './hello_test'
+judge "the test program writes, seeks and reads back" \
+	"[ $? = 0 ] && grep -q 'read back 64 bytes: \"Hello World\"' /tmp/out"
+
+show 'dmesg | grep hello_kmalloc'
+judge "dmesg shows the load line" \
+	"grep -Eq 'hello_kmalloc: /dev/hello0 ready, major [0-9]+ minor 0' /tmp/out"
+
+show 'rmmod hello_kmalloc && dmesg | tail -n 1'
+judge "rmmod removes /dev/hello0 and says so" \
+	"[ $? = 0 ] && [ ! -e /dev/hello0 ] && grep -q 'hello_kmalloc: unloaded' /tmp/out"
+
+[ "$bad" = 0 ]

@@ -1,0 +1,1025 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hello_kmalloc contract, one TAP case per behaviour.  Runs as root
+ * inside a VM whose kernel was booted with init_on_alloc=0 slub_debug=FZPU,
+ * with /hello_kmalloc.ko beside it and the module not loaded.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib.h"
+
+#define SZ HELLO_BUF_SIZE
+
+static int kmsg = -1;		/* marked just before the first load */
+static dev_t hello_rdev;
+/* NULL, hidden from the compiler so it lets us pass it to read()/write() */
+static void *volatile nowhere;
+
+/* Open the device with a known 64-byte pattern written at offset 0. */
+static int open_filled(int flags, const unsigned char *pat)
+{
+	int fd = open(HELLO_DEV, flags | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (pwrite(fd, pat, SZ, 0) != SZ) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int contents(int fd, unsigned char *out)
+{
+	return pread(fd, out, SZ, 0) == SZ ? 0 : -1;
+}
+
+/* ---- loading ---------------------------------------------------------- */
+
+static int t_load(void)
+{
+	int ret;
+
+	kmsg = kmsg_mark();
+	EXPECT(kmsg >= 0, "cannot open /dev/kmsg");
+	ret = mod_load("");
+	errno = -ret;
+	EXPECT(ret == 0, "finit_module(" HELLO_KO ") failed");
+	return 0;
+}
+
+static int t_load_line(void)
+{
+	struct stat st;
+	char want[128];
+
+	EXPECT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
+	hello_rdev = st.st_rdev;
+	snprintf(want, sizeof(want), "%s: /dev/hello0 ready, major %u minor %u",
+		 HELLO_MODULE, major(st.st_rdev), minor(st.st_rdev));
+	/* one KERN_INFO line names the node and its numbers, nothing else */
+	EXPECT(kmsg_count(kmsg_since(kmsg), 6, want) == 1,
+	       "want one info line \"%s\"", want);
+	close(kmsg);
+	return 0;
+}
+
+static int t_node(void)
+{
+	char buf[64], line[128], want[64];
+	struct stat st;
+	FILE *f;
+	int fd, found = 0;
+
+	EXPECT(stat(HELLO_DEV, &st) == 0 && S_ISCHR(st.st_mode),
+	       HELLO_DEV " is not a character device");
+	fd = open("/sys/class/" HELLO_MODULE "/hello0/dev", O_RDONLY);
+	EXPECT(fd >= 0, "no /sys/class/" HELLO_MODULE "/hello0");
+	memset(buf, 0, sizeof(buf));
+	EXPECT(read(fd, buf, sizeof(buf) - 1) > 0, "read sysfs dev");
+	close(fd);
+	snprintf(want, sizeof(want), "%u:%u\n", major(st.st_rdev),
+		 minor(st.st_rdev));
+	EXPECT(strcmp(buf, want) == 0, "sysfs says %s, node is %s", buf, want);
+	EXPECT(minor(st.st_rdev) == 0, "minor %u", minor(st.st_rdev));
+
+	f = fopen("/proc/devices", "re");
+	EXPECT(f, "no /proc/devices");
+	snprintf(want, sizeof(want), "%3u %s\n", major(st.st_rdev),
+		 HELLO_MODULE);
+	while (fgets(line, sizeof(line), f))
+		found += strcmp(line, want) == 0;
+	fclose(f);
+	EXPECT(found == 1, "/proc/devices lacks \"%s\"", want);
+	return 0;
+}
+
+static int t_one_minor(void)
+{
+	const char *node = "/tmp/hello1";
+	int fd;
+
+	unlink(node);
+	EXPECT(mknod(node, S_IFCHR | 0600,
+		     makedev(major(hello_rdev), 1)) == 0, "mknod");
+	fd = open(node, O_RDWR);
+	unlink(node);
+	EXPECT(fd < 0 && errno == ENXIO, "minor 1 opened: region too big");
+	return 0;
+}
+
+/* ---- open and release -------------------------------------------------- */
+
+static int t_open_modes(void)
+{
+	unsigned char b[SZ];
+	int r = open(HELLO_DEV, O_RDONLY), w = open(HELLO_DEV, O_WRONLY);
+	int rw = open(HELLO_DEV, O_RDWR | O_NONBLOCK);
+
+	EXPECT(r >= 0 && w >= 0 && rw >= 0, "open in each access mode");
+	EXPECT(read(r, b, SZ) == SZ, "read O_RDONLY");
+	EXPECT(write(w, b, SZ) == SZ, "write O_WRONLY");
+	EXPECT(write(r, b, 1) < 0 && errno == EBADF, "write on O_RDONLY");
+	EXPECT(read(w, b, 1) < 0 && errno == EBADF, "read on O_WRONLY");
+	EXPECT(write(rw, b, 1) == 1 && pread(rw, b, 1, 0) == 1, "O_RDWR");
+	close(r);
+	close(w);
+	close(rw);
+	return 0;
+}
+
+/* Dirty freed objects first, so a kmalloc() in open() would show it. */
+static int t_fresh_open_zero(void)
+{
+	unsigned char ones[SZ], b[SZ];
+	int i, fd;
+
+	memset(ones, 0xff, SZ);
+	for (i = 0; i < 50; i++) {
+		fd = open_filled(O_RDWR, ones);
+		EXPECT(fd >= 0, "open+write");
+		close(fd);
+	}
+	for (i = 0; i < 50; i++) {
+		fd = open(HELLO_DEV, O_RDONLY);
+		EXPECT(fd >= 0, "open");
+		memset(b, 0x55, SZ);
+		EXPECT(read(fd, b, SZ) == SZ, "read");
+		close(fd);
+		for (int j = 0; j < SZ; j++)
+			EXPECT(b[j] == 0, "open %d byte %d is 0x%02x", i, j,
+			       b[j]);
+	}
+	return 0;
+}
+
+static int t_independent_opens(void)
+{
+	unsigned char a[SZ], b[SZ], got[SZ];
+	int fa, fb;
+
+	memset(a, 'a', SZ);
+	memset(b, 'b', SZ);
+	fa = open_filled(O_RDWR, a);
+	fb = open_filled(O_RDWR, b);
+	EXPECT(fa >= 0 && fb >= 0, "two opens");
+	EXPECT(contents(fa, got) == 0 && !memcmp(got, a, SZ), "a changed");
+	EXPECT(contents(fb, got) == 0 && !memcmp(got, b, SZ), "b changed");
+	close(fa);
+	EXPECT(contents(fb, got) == 0 && !memcmp(got, b, SZ),
+	       "closing a changed b");
+	close(fb);
+	return 0;
+}
+
+/* The per-open object is kzalloc'd with __GFP_ACCOUNT: a kmalloc-cg cache. */
+static int t_open_accounted(void)
+{
+	long before = slab_live("", NULL, 0), during;
+	int fd = open(HELLO_DEV, O_RDONLY);
+	char cache[64] = "";
+
+	EXPECT(before >= 0, "no /sys/kernel/debug/slab (slub_debug=U?)");
+	EXPECT(fd >= 0, "open");
+	during = slab_live("", cache, sizeof(cache));
+	close(fd);
+	EXPECT(during == before + 1, "live module objects: %ld, then %ld",
+	       before, during);
+	EXPECT(!strncmp(cache, "kmalloc-cg-", 11),
+	       "object is in %s, not a memcg-charged kmalloc-cg cache", cache);
+	EXPECT(atoi(cache + 11) > 0 && atoi(cache + 11) <= 128,
+	       "object is in %s: over 128 bytes", cache);
+	return 0;
+}
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* release() must wipe the buffer: trace kfree_sensitive() in our close(). */
+static int t_release_wipes(void)
+{
+	const char *tr = "/sys/kernel/tracing";
+	char path[128], pid[32], trace[8192];
+	int fd, tfd;
+	ssize_t n;
+
+#define TR(file, val) (snprintf(path, sizeof(path), "%s/%s", tr, file), \
+		       write_file(path, val))
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	EXPECT(TR("tracing_on", "0") == 0, "no tracefs at %s", tr);
+	EXPECT(TR("set_ftrace_filter", "kfree_sensitive") == 0 &&
+	       TR("set_ftrace_pid", pid) == 0 &&
+	       TR("current_tracer", "function") == 0 &&
+	       TR("trace", "") == 0, "set up function tracer");
+	fd = open(HELLO_DEV, O_RDWR);
+	EXPECT(fd >= 0 && write(fd, "secret", 6) == 6, "open+write");
+	EXPECT(TR("tracing_on", "1") == 0, "tracing_on");
+	close(fd);
+	TR("tracing_on", "0");
+	snprintf(path, sizeof(path), "%s/trace", tr);
+	tfd = open(path, O_RDONLY);
+	n = tfd >= 0 ? read(tfd, trace, sizeof(trace) - 1) : -1;
+	EXPECT(n >= 0, "read trace");
+	trace[n] = '\0';
+	close(tfd);
+	TR("current_tracer", "nop");
+	TR("set_ftrace_filter", "");
+	TR("set_ftrace_pid", "");
+#undef TR
+	EXPECT(strstr(trace, "kfree_sensitive"),
+	       "close() freed the buffer without kfree_sensitive()");
+	return 0;
+}
+
+/* ---- read -------------------------------------------------------------- */
+
+static int t_read_full(void)
+{
+	unsigned char pat[SZ], got[SZ + 8];
+	int fd;
+
+	fill_seq(pat, SZ, 1);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	EXPECT(offset_of(fd) == 0, "pwrite moved the offset");
+	EXPECT(read(fd, got, sizeof(got)) == SZ, "read %zu", sizeof(got));
+	EXPECT(!memcmp(got, pat, SZ), "data differs");
+	EXPECT(offset_of(fd) == SZ, "offset after read");
+	close(fd);
+	return 0;
+}
+
+static int t_read_chunks(void)
+{
+	unsigned char pat[SZ], got[16];
+	int fd, i;
+
+	fill_seq(pat, SZ, 100);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	for (i = 0; i < 4; i++) {
+		EXPECT(read(fd, got, 16) == 16, "chunk %d", i);
+		EXPECT(!memcmp(got, pat + 16 * i, 16), "chunk %d data", i);
+	}
+	EXPECT(read(fd, got, 16) == 0, "EOF after 64 bytes");
+	close(fd);
+	return 0;
+}
+
+static int t_read_short(void)
+{
+	unsigned char pat[SZ], got[16];
+	int fd;
+
+	fill_seq(pat, SZ, 7);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 60, SEEK_SET) == 60, "seek 60");
+	EXPECT(read(fd, got, 10) == 4, "read 10 at 60");
+	EXPECT(!memcmp(got, pat + 60, 4), "data");
+	EXPECT(offset_of(fd) == SZ, "offset");
+	close(fd);
+	return 0;
+}
+
+static int t_read_eof(void)
+{
+	static const off_t offs[] = { 64, 65, 1000, 1LL << 40 };
+	unsigned char got[SZ];
+	size_t i;
+	int fd = open(HELLO_DEV, O_RDONLY);
+
+	EXPECT(fd >= 0, "open");
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		EXPECT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
+		EXPECT(read(fd, got, SZ) == 0, "read at %lld",
+		       (long long)offs[i]);
+		EXPECT(offset_of(fd) == offs[i], "EOF moved the offset");
+		EXPECT(pread(fd, got, SZ, offs[i]) == 0, "pread");
+	}
+	close(fd);
+	return 0;
+}
+
+static int t_read_zero_count(void)
+{
+	unsigned char got[1];
+	int fd = open(HELLO_DEV, O_RDONLY);
+
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 5, SEEK_SET) == 5, "seek");
+	EXPECT(read(fd, got, 0) == 0 && offset_of(fd) == 5, "read of 0");
+	close(fd);
+	return 0;
+}
+
+static int t_read_efault(void)
+{
+	unsigned char *ro;
+	int fd = open(HELLO_DEV, O_RDONLY);
+
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 3, SEEK_SET) == 3, "seek");
+	EXPECT(read(fd, nowhere, SZ) < 0 && errno == EFAULT, "read into NULL");
+	EXPECT(offset_of(fd) == 3, "failed read moved the offset");
+	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT(ro != MAP_FAILED, "mmap");
+	EXPECT(read(fd, ro, SZ) < 0 && errno == EFAULT, "read into r/o page");
+	EXPECT(offset_of(fd) == 3, "failed read moved the offset");
+	close(fd);
+	return 0;
+}
+
+static int t_read_partial(void)
+{
+	unsigned char pat[SZ], *edge = edge_buf(10);
+	int fd;
+
+	EXPECT(edge, "edge buffer");
+	fill_seq(pat, SZ, 40);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 2, SEEK_SET) == 2, "seek");
+	EXPECT(read(fd, edge, SZ) == 10, "read 64 into 10 mapped bytes");
+	EXPECT(!memcmp(edge, pat + 2, 10), "data");
+	EXPECT(offset_of(fd) == 12, "offset advanced by what was copied");
+	close(fd);
+	return 0;
+}
+
+/* ---- write ------------------------------------------------------------- */
+
+static int t_write_zero_count(void)
+{
+	unsigned char pat[SZ], got[SZ];
+	int fd;
+
+	fill_seq(pat, SZ, 1);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	EXPECT(write(fd, "x", 0) == 0 && offset_of(fd) == 0, "write 0 at 0");
+	EXPECT(lseek(fd, 64, SEEK_SET) == 64, "seek");
+	EXPECT(write(fd, "x", 0) == 0, "write 0 at 64 must be 0, not ENOSPC");
+	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
+	close(fd);
+	return 0;
+}
+
+static int t_write_full(void)
+{
+	unsigned char pat[SZ + 8], got[SZ];
+	int fd = open(HELLO_DEV, O_RDWR);
+
+	EXPECT(fd >= 0, "open");
+	fill_seq(pat, sizeof(pat), 9);
+	EXPECT(write(fd, pat, sizeof(pat)) == SZ, "write 72");
+	EXPECT(offset_of(fd) == SZ, "offset");
+	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
+	close(fd);
+	return 0;
+}
+
+static int t_write_short(void)
+{
+	unsigned char pat[SZ], got[SZ], src[10];
+	int fd;
+
+	memset(pat, '.', SZ);
+	memset(src, '#', sizeof(src));
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 60, SEEK_SET) == 60, "seek");
+	EXPECT(write(fd, src, 10) == 4, "write 10 at 60");
+	EXPECT(offset_of(fd) == SZ, "offset");
+	memset(pat + 60, '#', 4);
+	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
+	close(fd);
+	return 0;
+}
+
+static int t_write_enospc(void)
+{
+	static const off_t offs[] = { 64, 65, 1000, 1LL << 40 };
+	unsigned char pat[SZ], got[SZ];
+	size_t i;
+	int fd;
+
+	fill_seq(pat, SZ, 3);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		EXPECT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
+		EXPECT(write(fd, "x", 1) < 0 && errno == ENOSPC,
+		       "write at %lld", (long long)offs[i]);
+		EXPECT(offset_of(fd) == offs[i], "offset moved");
+		EXPECT(pwrite(fd, "x", 1, offs[i]) < 0 && errno == ENOSPC,
+		       "pwrite");
+	}
+	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
+	close(fd);
+	return 0;
+}
+
+static int t_write_efault(void)
+{
+	unsigned char pat[SZ], got[SZ];
+	int fd;
+
+	fill_seq(pat, SZ, 11);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 8, SEEK_SET) == 8, "seek");
+	EXPECT(write(fd, nowhere, 16) < 0 && errno == EFAULT, "write from NULL");
+	EXPECT(offset_of(fd) == 8, "offset moved");
+	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ),
+	       "failed write changed the buffer");
+	close(fd);
+	return 0;
+}
+
+/* copy_from_user() zero-fills its tail: none of that may reach the buffer */
+static int t_write_partial(void)
+{
+	unsigned char pat[SZ], got[SZ], *edge = edge_buf(10);
+	int fd, i;
+
+	EXPECT(edge, "edge buffer");
+	memset(edge, 'E', 10);
+	fill_seq(pat, SZ, 128);
+	fd = open_filled(O_RDWR, pat);
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 5, SEEK_SET) == 5, "seek");
+	EXPECT(write(fd, edge, 30) == 10, "write 30 from 10 mapped bytes");
+	EXPECT(offset_of(fd) == 15, "offset");
+	memset(pat + 5, 'E', 10);
+	EXPECT(contents(fd, got) == 0, "pread");
+	for (i = 0; i < SZ; i++)
+		EXPECT(got[i] == pat[i], "byte %d is 0x%02x, want 0x%02x", i,
+		       got[i], pat[i]);
+	close(fd);
+	return 0;
+}
+
+/* ---- llseek (default_llseek; the node's size is 0) --------------------- */
+
+static int t_seek_set(void)
+{
+	static const off_t offs[] = { 0, 1, 63, 64, 65, 1LL << 40, LLONG_MAX };
+	int fd = open(HELLO_DEV, O_RDONLY);
+	size_t i;
+
+	EXPECT(fd >= 0, "open");
+	for (i = 0; i < ARRAY_SIZE(offs); i++)
+		EXPECT(lseek(fd, offs[i], SEEK_SET) == offs[i] &&
+		       offset_of(fd) == offs[i], "SEEK_SET %lld",
+		       (long long)offs[i]);
+	close(fd);
+	return 0;
+}
+
+static int t_seek_cur(void)
+{
+	int fd = open(HELLO_DEV, O_RDONLY);
+
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 10, SEEK_CUR) == 10, "+10");
+	EXPECT(lseek(fd, 5, SEEK_CUR) == 15, "+5");
+	EXPECT(lseek(fd, -15, SEEK_CUR) == 0, "-15");
+	EXPECT(lseek(fd, 100, SEEK_CUR) == 100, "+100");
+	close(fd);
+	return 0;
+}
+
+static int t_seek_negative(void)
+{
+	int fd = open(HELLO_DEV, O_RDONLY);
+
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 20, SEEK_SET) == 20, "seek");
+	EXPECT(lseek(fd, -1, SEEK_SET) < 0 && errno == EINVAL, "SEEK_SET -1");
+	EXPECT(lseek(fd, -21, SEEK_CUR) < 0 && errno == EINVAL, "SEEK_CUR");
+	EXPECT(lseek(fd, -1, SEEK_END) < 0 && errno == EINVAL, "SEEK_END -1");
+	EXPECT(lseek(fd, LLONG_MAX, SEEK_SET) == LLONG_MAX &&
+	       lseek(fd, 1, SEEK_CUR) < 0 && errno == EINVAL,
+	       "SEEK_CUR past LLONG_MAX");
+	EXPECT(lseek(fd, 20, SEEK_SET) == 20, "seek");
+	EXPECT(offset_of(fd) == 20, "failed seeks moved the offset");
+	close(fd);
+	return 0;
+}
+
+static int t_seek_end(void)
+{
+	int fd = open(HELLO_DEV, O_RDONLY);
+
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 0, SEEK_END) == 0, "SEEK_END 0 is 0: size is 0");
+	EXPECT(lseek(fd, 10, SEEK_END) == 10, "SEEK_END 10");
+	close(fd);
+	return 0;
+}
+
+static int t_seek_whence(void)
+{
+	int fd = open(HELLO_DEV, O_RDONLY);
+
+	EXPECT(fd >= 0, "open");
+	EXPECT(lseek(fd, 0, 5) < 0 && errno == EINVAL, "whence 5");
+	EXPECT(lseek(fd, 0, SEEK_DATA) < 0 && errno == ENXIO, "SEEK_DATA");
+	EXPECT(lseek(fd, 0, SEEK_HOLE) < 0 && errno == ENXIO, "SEEK_HOLE");
+	close(fd);
+	return 0;
+}
+
+/* ---- pread, pwrite, readv, writev --------------------------------------- */
+
+static int t_pread_pwrite(void)
+{
+	unsigned char pat[SZ], got[SZ];
+	int fd = open(HELLO_DEV, O_RDWR);
+
+	EXPECT(fd >= 0, "open");
+	fill_seq(pat, SZ, 50);
+	EXPECT(lseek(fd, 7, SEEK_SET) == 7, "seek");
+	EXPECT(pwrite(fd, pat, 40, 20) == 40, "pwrite 40 at 20");
+	EXPECT(pwrite(fd, pat, 10, 60) == 4, "pwrite 10 at 60");
+	EXPECT(pread(fd, got, 30, 20) == 30 && !memcmp(got, pat, 30),
+	       "pread 30 at 20");
+	EXPECT(pread(fd, got, 10, 60) == 4 && !memcmp(got, pat, 4),
+	       "pread 10 at 60");
+	EXPECT(pread(fd, got, 1, -1) < 0 && errno == EINVAL, "pread at -1");
+	EXPECT(pwrite(fd, got, 1, -1) < 0 && errno == EINVAL, "pwrite at -1");
+	EXPECT(offset_of(fd) == 7, "pread/pwrite moved the offset");
+	close(fd);
+	return 0;
+}
+
+static int t_readv_writev(void)
+{
+	unsigned char a[20], b[20], c[30], got[SZ], want[SZ];
+	struct iovec w[] = { { a, 20 }, { b, 20 }, { c, 30 } };
+	struct iovec r[] = { { got, 32 }, { got + 32, 32 } };
+	int fd = open(HELLO_DEV, O_RDWR);
+
+	EXPECT(fd >= 0, "open");
+	memset(a, 'a', 20);
+	memset(b, 'b', 20);
+	memset(c, 'c', 30);
+	EXPECT(writev(fd, w, 3) == SZ, "writev 70 stores 64");
+	EXPECT(offset_of(fd) == SZ, "offset");
+	memcpy(want, a, 20);
+	memcpy(want + 20, b, 20);
+	memcpy(want + 40, c, 24);
+	EXPECT(lseek(fd, 0, SEEK_SET) == 0, "seek");
+	EXPECT(readv(fd, r, 2) == SZ && !memcmp(got, want, SZ), "readv");
+	EXPECT(preadv(fd, r, 2, 48) == 16 && !memcmp(got, want + 48, 16),
+	       "preadv at 48");
+	EXPECT(pwritev(fd, w, 1, 60) == 4, "pwritev at 60");
+	close(fd);
+	return 0;
+}
+
+/* ---- concurrency on one shared file ------------------------------------- */
+
+struct race {
+	int fd;
+	atomic_int stop;
+	atomic_long torn, errors, reads;
+};
+
+struct writer {
+	struct race *r;
+	unsigned char fill;
+};
+
+static void *race_writer(void *arg)
+{
+	struct writer *w = arg;
+	unsigned char buf[SZ];
+
+	memset(buf, w->fill, SZ);
+	while (!atomic_load(&w->r->stop))
+		if (pwrite(w->r->fd, buf, SZ, 0) != SZ)
+			atomic_fetch_add(&w->r->errors, 1);
+	return NULL;
+}
+
+/* 40000 preads, each must see all 'A' or all 'B' */
+static void *race_reader(void *arg)
+{
+	struct race *r = arg;
+	unsigned char buf[SZ], a[SZ], b[SZ];
+	long i;
+
+	memset(a, 'A', SZ);
+	memset(b, 'B', SZ);
+	for (i = 0; i < 40000; i++) {
+		if (pread(r->fd, buf, SZ, 0) != SZ)
+			atomic_fetch_add(&r->errors, 1);
+		else if (memcmp(buf, a, SZ) && memcmp(buf, b, SZ))
+			atomic_fetch_add(&r->torn, 1);
+	}
+	atomic_fetch_add(&r->reads, i);
+	return NULL;
+}
+
+static int t_threads_no_torn_reads(void)
+{
+	struct race r = { .fd = open(HELLO_DEV, O_RDWR) };
+	struct writer w[2] = { { &r, 'A' }, { &r, 'B' } };
+	unsigned char a[SZ];
+	pthread_t t[4];
+	int i;
+
+	EXPECT(r.fd >= 0, "open");
+	memset(a, 'A', SZ);
+	EXPECT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
+	for (i = 0; i < 4; i++)
+		EXPECT(pthread_create(&t[i], NULL,
+				      i < 2 ? race_writer : race_reader,
+				      i < 2 ? (void *)&w[i] : (void *)&r) == 0,
+		       "pthread_create");
+	pthread_join(t[2], NULL);
+	pthread_join(t[3], NULL);
+	atomic_store(&r.stop, 1);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	close(r.fd);
+	EXPECT(r.errors == 0, "%ld failed calls", (long)r.errors);
+	EXPECT(r.torn == 0, "%ld of %ld reads were torn", (long)r.torn,
+	       (long)r.reads);
+	return 0;
+}
+
+static int t_fork_no_torn_reads(void)
+{
+	struct race r = { .fd = open(HELLO_DEV, O_RDWR) };
+	struct writer w[2] = { { &r, 'A' }, { &r, 'B' } };
+	unsigned char a[SZ];
+	pid_t kids[2];
+	int i, status, bad = 0;
+
+	EXPECT(r.fd >= 0, "open");
+	memset(a, 'A', SZ);
+	EXPECT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
+	for (i = 0; i < 2; i++) {
+		kids[i] = fork();
+		EXPECT(kids[i] >= 0, "fork");
+		if (kids[i] == 0) {
+			race_writer(&w[i]);	/* until killed */
+			_exit(0);
+		}
+	}
+	race_reader(&r);
+	for (i = 0; i < 2; i++) {
+		kill(kids[i], SIGKILL);
+		if (waitpid(kids[i], &status, 0) != kids[i] ||
+		    !WIFSIGNALED(status))
+			bad++;
+	}
+	close(r.fd);
+	EXPECT(!bad, "a writer child died on its own");
+	EXPECT(r.errors == 0 && r.torn == 0, "%ld of %ld reads torn, %ld errors",
+	       (long)r.torn, (long)r.reads, (long)r.errors);
+	return 0;
+}
+
+/* read() on a shared file: every byte is consumed exactly once */
+struct posrace {
+	int fd;
+	pthread_barrier_t go, done;
+	unsigned char seen[2][SZ];
+	int rounds;
+};
+
+static void *pos_reader(void *arg)
+{
+	struct posrace *p = arg;
+	static atomic_int ids;
+	int id = atomic_fetch_add(&ids, 1) & 1, i;
+	unsigned char b;
+
+	for (i = 0; i < p->rounds; i++) {
+		pthread_barrier_wait(&p->go);
+		while (read(p->fd, &b, 1) == 1)
+			p->seen[id][b]++;
+		pthread_barrier_wait(&p->done);
+	}
+	return NULL;
+}
+
+static int t_shared_offset_atomic(void)
+{
+	struct posrace p = { .fd = open(HELLO_DEV, O_RDWR), .rounds = 300 };
+	unsigned char pat[SZ];
+	pthread_t t[2];
+	int i, j, dup = 0;
+
+	EXPECT(p.fd >= 0, "open");
+	fill_seq(pat, SZ, 0);
+	EXPECT(pwrite(p.fd, pat, SZ, 0) == SZ, "pwrite");
+	pthread_barrier_init(&p.go, NULL, 3);
+	pthread_barrier_init(&p.done, NULL, 3);
+	for (i = 0; i < 2; i++)
+		EXPECT(pthread_create(&t[i], NULL, pos_reader, &p) == 0,
+		       "pthread_create");
+	for (i = 0; i < p.rounds; i++) {
+		lseek(p.fd, 0, SEEK_SET);
+		memset(p.seen, 0, sizeof(p.seen));
+		pthread_barrier_wait(&p.go);
+		pthread_barrier_wait(&p.done);
+		for (j = 0; j < SZ; j++)
+			dup += p.seen[0][j] + p.seen[1][j] != 1;
+	}
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	close(p.fd);
+	EXPECT(dup == 0, "%d bytes read twice or never in %d rounds", dup,
+	       p.rounds);
+	return 0;
+}
+
+/* ---- no ioctl, no mmap -------------------------------------------------- */
+
+static int t_no_ioctl_mmap(void)
+{
+	int fd = open(HELLO_DEV, O_RDWR), arg = 0;
+
+	EXPECT(fd >= 0, "open");
+	EXPECT(ioctl(fd, FIONREAD, &arg) < 0 && errno == ENOTTY, "FIONREAD");
+	EXPECT(ioctl(fd, 0x4801, 0) < 0 && errno == ENOTTY, "ioctl");
+	EXPECT(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
+	       errno == ENODEV, "mmap");
+	close(fd);
+	return 0;
+}
+
+/* ---- dmesg stays quiet unless dynamic debug is asked for ----------------- */
+
+static int exercise(void)
+{
+	unsigned char b[SZ];
+	int fd = open(HELLO_DEV, O_RDWR);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, "hi", 2) != 2 || pread(fd, b, SZ, 0) != SZ) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int t_quiet_by_default(void)
+{
+	int fd = kmsg_mark();
+
+	EXPECT(fd >= 0 && exercise() == 0, "open/write/read/close");
+	EXPECT(kmsg_count(kmsg_since(fd), -1, HELLO_MODULE) == 0,
+	       "open/read/write/close logged without dyndbg");
+	close(fd);
+	return 0;
+}
+
+/* ---- scale -------------------------------------------------------------- */
+
+#define MANY 1500
+
+static int t_many_opens(void)
+{
+	struct rlimit rl = { MANY + 64, MANY + 64 };
+	static int fds[MANY];
+	unsigned char pat[SZ], got[SZ];
+	int i;
+
+	EXPECT(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE");
+	for (i = 0; i < MANY; i++) {
+		fill_seq(pat, SZ, i * 7);
+		pat[0] = i & 0xff;
+		pat[1] = i >> 8;
+		fds[i] = open_filled(O_RDWR, pat);
+		EXPECT(fds[i] >= 0, "open #%d", i);
+	}
+	for (i = 0; i < MANY; i++) {
+		fill_seq(pat, SZ, i * 7);
+		pat[0] = i & 0xff;
+		pat[1] = i >> 8;
+		EXPECT(contents(fds[i], got) == 0 && !memcmp(got, pat, SZ),
+		       "file #%d holds another's data", i);
+	}
+	for (i = 0; i < MANY; i++)
+		EXPECT(close(fds[i]) == 0, "close #%d", i);
+	return 0;
+}
+
+static int t_open_close_no_leak(void)
+{
+	long before = slab_live("", NULL, 0), after;
+	int i, fd;
+
+	EXPECT(before >= 0, "no slab alloc_traces");
+	EXPECT(before == 0, "%ld module objects live with no file open",
+	       before);
+	for (i = 0; i < 5000; i++) {
+		fd = open(HELLO_DEV, i & 1 ? O_RDWR : O_RDONLY);
+		EXPECT(fd >= 0, "open #%d", i);
+		if (i % 3 == 0)
+			EXPECT(write(fd, "x", 1) <= 1, "write");
+		EXPECT(close(fd) == 0, "close");
+	}
+	after = slab_live("", NULL, 0);
+	EXPECT(after == 0, "%ld module objects live after 5000 open/close",
+	       after);
+	return 0;
+}
+
+/* ---- unloading ---------------------------------------------------------- */
+
+static int gone(void)
+{
+	struct stat st;
+
+	return stat(HELLO_DEV, &st) && errno == ENOENT &&
+	       stat("/sys/class/" HELLO_MODULE, &st) && errno == ENOENT;
+}
+
+static int t_unload_refused_while_open(void)
+{
+	int fd = open(HELLO_DEV, O_RDWR), ret;
+
+	EXPECT(fd >= 0, "open");
+	ret = mod_unload();
+	EXPECT(ret == -EWOULDBLOCK || ret == -EBUSY,
+	       "unload with a file open returned %d", ret);
+	EXPECT(write(fd, "still", 5) == 5, "file works after refused unload");
+	close(fd);
+	EXPECT(exercise() == 0, "device works after refused unload");
+	return 0;
+}
+
+static int t_unload(void)
+{
+	char line[128];
+	FILE *f;
+	int fd = kmsg_mark(), ret = mod_unload(), found = 0;
+
+	errno = -ret;
+	EXPECT(ret == 0, "unload after close");
+	EXPECT(gone(), HELLO_DEV " or its class is still there");
+	f = fopen("/proc/devices", "re");
+	EXPECT(f, "/proc/devices");
+	while (fgets(line, sizeof(line), f))
+		found += strstr(line, HELLO_MODULE) != NULL;
+	fclose(f);
+	EXPECT(!found, "/proc/devices still lists " HELLO_MODULE);
+	EXPECT(kmsg_count(kmsg_since(fd), 6, HELLO_MODULE ": unloaded") == 1,
+	       "one info line on unload");
+	close(fd);
+	return 0;
+}
+
+static int t_dyndbg(void)
+{
+	static const char *const what[] = { "open by", "wrote 2 bytes at 0",
+					    "read 64 bytes at 0", "release by" };
+	int fd = kmsg_mark(), ret;
+	const char *log;
+	size_t i;
+
+	EXPECT(fd >= 0, "kmsg");
+	ret = mod_load("dyndbg=+p");
+	errno = -ret;
+	EXPECT(ret == 0, "load with dyndbg=+p");
+	EXPECT(exercise() == 0, "open/write/read/close");
+	ret = mod_unload();
+	errno = -ret;
+	EXPECT(ret == 0, "unload");
+	log = kmsg_since(fd);
+	close(fd);
+	for (i = 0; i < ARRAY_SIZE(what); i++) {
+		char s[64];
+
+		snprintf(s, sizeof(s), HELLO_MODULE ": %s", what[i]);
+		EXPECT(kmsg_count(log, 7, s) == 1, "want one debug line \"%s\"",
+		       s);
+	}
+	return 0;
+}
+
+static int t_load_cycles(void)
+{
+	int i, ret;
+
+	for (i = 0; i < 40; i++) {
+		ret = mod_load("");
+		errno = -ret;
+		EXPECT(ret == 0, "load #%d", i);
+		EXPECT(exercise() == 0, "device after load #%d", i);
+		ret = mod_unload();
+		errno = -ret;
+		EXPECT(ret == 0, "unload #%d", i);
+		EXPECT(gone(), "node left after unload #%d", i);
+	}
+	return 0;
+}
+
+static int t_not_tainted(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "re");
+	unsigned long taint = ~0UL;
+
+	EXPECT(f && fscanf(f, "%lu", &taint) == 1, "read tainted");
+	fclose(f);
+	/* only O (out-of-tree, 4096) and E (unsigned module, 8192) */
+	EXPECT((taint & ~(4096UL | 8192UL)) == 0, "tainted = %lu", taint);
+	return 0;
+}
+
+static const struct tcase cases[] = {
+	{ "load: finit_module succeeds", t_load },
+	{ "load: one info line names /dev/hello0 and major:minor", t_load_line },
+	{ "load: /dev/hello0, sysfs class and /proc/devices agree", t_node },
+	{ "load: the region has exactly one minor", t_one_minor },
+	{ "open: O_RDONLY, O_WRONLY and O_RDWR, access enforced",
+	  t_open_modes },
+	{ "open: a fresh open reads 64 zero bytes (kzalloc)",
+	  t_fresh_open_zero },
+	{ "open: two opens have independent buffers", t_independent_opens },
+	{ "open: buffer charged to memcg (GFP_KERNEL_ACCOUNT), <= 128 bytes",
+	  t_open_accounted },
+	{ "release: buffer freed with kfree_sensitive", t_release_wipes },
+	{ "read: 64 bytes at 0, offset advances to 64", t_read_full },
+	{ "read: successive reads return successive chunks", t_read_chunks },
+	{ "read: at 60 returns the 4 bytes left", t_read_short },
+	{ "read: at or past 64 returns 0 (EOF)", t_read_eof },
+	{ "read: count 0 returns 0", t_read_zero_count },
+	{ "read: bad buffer is EFAULT, offset unchanged", t_read_efault },
+	{ "read: partly mapped buffer gets a short count", t_read_partial },
+	{ "write: count 0 returns 0, even at 64", t_write_zero_count },
+	{ "write: 64 bytes at 0 (72 asked), offset 64", t_write_full },
+	{ "write: at 60 stores the 4 bytes that fit", t_write_short },
+	{ "write: at or past 64 is ENOSPC, nothing changes", t_write_enospc },
+	{ "write: bad buffer is EFAULT, buffer and offset unchanged",
+	  t_write_efault },
+	{ "write: partly mapped source stores exactly what it reports",
+	  t_write_partial },
+	{ "llseek: SEEK_SET to 0..LLONG_MAX", t_seek_set },
+	{ "llseek: SEEK_CUR forward and back", t_seek_cur },
+	{ "llseek: a negative result is EINVAL, offset unchanged",
+	  t_seek_negative },
+	{ "llseek: SEEK_END is relative to size 0", t_seek_end },
+	{ "llseek: bad whence EINVAL, SEEK_DATA/SEEK_HOLE ENXIO",
+	  t_seek_whence },
+	{ "pread/pwrite: same rules, file offset untouched", t_pread_pwrite },
+	{ "readv/writev: same rules across iovecs", t_readv_writev },
+	{ "shared file: threads never see a torn 64-byte read",
+	  t_threads_no_torn_reads },
+	{ "shared file: forked writers never tear a 64-byte read",
+	  t_fork_no_torn_reads },
+	{ "shared file: each read() consumes its own bytes",
+	  t_shared_offset_atomic },
+	{ "no ioctl (ENOTTY), no mmap (ENODEV)", t_no_ioctl_mmap },
+	{ "dmesg: no per-call messages without dynamic debug",
+	  t_quiet_by_default },
+	{ "scale: 1500 files open at once, each its own buffer",
+	  t_many_opens },
+	{ "scale: 5000 open/close cycles leave no live allocation",
+	  t_open_close_no_leak },
+	{ "unload: refused while a file is open", t_unload_refused_while_open },
+	{ "unload: succeeds after close, node and class gone, one info line",
+	  t_unload },
+	{ "dmesg: dyndbg=+p logs open, write, read and release", t_dyndbg },
+	{ "module: 40 load/unload cycles", t_load_cycles },
+	{ "kernel: tainted only by O and E", t_not_tainted },
+};
+
+int main(void)
+{
+	return tap_run(cases, ARRAY_SIZE(cases));
+}
