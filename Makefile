@@ -5,6 +5,7 @@
 # make KDIR=DIR        build against another kernel's build tree
 # make demo            the user's session inside a Debian 6.1 VM
 # make check           the whole test suite in Debian 6.1 and 6.12 VMs
+# make mutants         plant known bugs in the driver; the suite must fail
 # make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -45,6 +46,9 @@ module-for:
 check:
 	bash tests/check.sh
 
+mutants:
+	bash tests/mutants.sh
+
 demo:
 	bash vm/demo.sh
 
@@ -52,4 +56,4 @@ clean:
 	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf build hello_test
 
-.PHONY: all modules vm-bins module-for check demo clean
+.PHONY: all modules vm-bins module-for check mutants demo clean

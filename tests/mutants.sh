@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make mutants`: plant each bug of tests/mutants/driver.txt in a copy of the
+# tree and run the VM suite on it (6.1 only).  A mutant the suite does not
+# catch is a test that cannot fail: that is a failure here.
+set -eu
+cd "$(dirname "$0")/.."
+list=${1:-tests/mutants/driver.txt}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0
+fail=0
+while IFS=$'\t' read -r name subst; do
+	case $name in '#'* | '') continue ;; esac
+	rm -rf "$work/tree"
+	mkdir "$work/tree"
+	git ls-files -z | xargs -0 cp --parents -t "$work/tree"
+	perl -0pi -e "$subst" "$work/tree/hello_kmalloc.c"
+	if cmp -s hello_kmalloc.c "$work/tree/hello_kmalloc.c"; then
+		echo "not ok - mutant $name: substitution matched nothing"
+		fail=$((fail + 1))
+		continue
+	fi
+	echo "# mutant $name: running the suite"
+	if HELLO_KERNELS=linux-image-amd64 bash "$work/tree/tests/check.sh" \
+		>"$work/$name.log" 2>&1; then
+		echo "not ok - mutant $name survived: no test failed"
+		fail=$((fail + 1))
+	else
+		caught=$(grep -E '^not ok' "$work/$name.log" | head -n 3 |
+			sed 's/^not ok [-0-9]* *//' | paste -sd ';')
+		echo "ok - mutant $name caught: ${caught:-build failed}"
+		pass=$((pass + 1))
+	fi
+done <"$list"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
