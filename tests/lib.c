@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -25,6 +26,33 @@ void diag(const char *fmt, ...)
 	putchar('\n');
 }
 
+#define CASE_TIMEOUT 120	/* seconds */
+
+/* Run one case in a child, so a failing case's open files die with it. */
+static int run_case(const struct tcase *c)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		diag("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		alarm(CASE_TIMEOUT);	/* a hung case dies of SIGALRM */
+		_exit(c->fn() == 0 ? 0 : 1);
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		diag("waitpid: %s", strerror(errno));
+		return -1;
+	}
+	if (WIFSIGNALED(status))
+		diag("killed by signal %d", WTERMSIG(status));
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
 int tap_run(const struct tcase *cases, size_t n)
 {
 	size_t i, failed = 0;
@@ -32,7 +60,7 @@ int tap_run(const struct tcase *cases, size_t n)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..%zu\n", n);
 	for (i = 0; i < n; i++) {
-		int ok = cases[i].fn() == 0;
+		int ok = run_case(&cases[i]) == 0;
 
 		printf("%s %zu %s\n", ok ? "ok" : "not ok", i + 1,
 		       cases[i].name);

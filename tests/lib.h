@@ -25,7 +25,10 @@ struct tcase {
 	int (*fn)(void);
 };
 
-/* Print "1..N", run every case in order, print "ok"/"not ok" for each. */
+/*
+ * Print "1..N", run every case in order, each in its own child process, and
+ * print "ok"/"not ok" for each.
+ */
 int tap_run(const struct tcase *cases, size_t n);
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

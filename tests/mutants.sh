@@ -26,10 +26,13 @@ while IFS=$'\t' read -r name subst; do
 		>"$work/$name.log" 2>&1; then
 		echo "not ok - mutant $name survived: no test failed"
 		fail=$((fail + 1))
+	elif grep -q '^not ok - .*module builds' "$work/$name.log"; then
+		echo "not ok - mutant $name does not build: fix its substitution"
+		fail=$((fail + 1))
 	else
 		caught=$(grep -E '^not ok' "$work/$name.log" | head -n 3 |
 			sed 's/^not ok [-0-9]* *//' | paste -sd ';')
-		echo "ok - mutant $name caught: ${caught:-build failed}"
+		echo "ok - mutant $name caught by: $caught"
 		pass=$((pass + 1))
 	fi
 done <"$list"

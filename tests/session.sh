@@ -8,10 +8,11 @@ n=0
 bad=0
 echo "1..6"
 
-# show CMD: print "$ CMD", run it, keep its output in /tmp/out and show it
+# show CMD: print "$ CMD", run it (20 s at most), keep its output in
+# /tmp/out and show it
 show() {
 	echo "\$ $1"
-	sh -c "$1" >/tmp/out 2>&1
+	timeout 20 sh -c "$1" >/tmp/out 2>&1
 	status=$?
 	cat /tmp/out
 	return $status
@@ -37,7 +38,7 @@ judge "tee writes the line" "[ $? = 0 ] && [ \"\$(cat /tmp/out)\" = 'Hello World
 echo "# cat opens the device anew: tee's buffer was freed when tee closed it,"
 echo "# so cat reads 64 zero bytes (invisible on a terminal; od shows them)"
 show 'cat /dev/hello0 | od -A d -t x1'
-cat /dev/hello0 >/tmp/cat.out
+timeout 20 cat /dev/hello0 >/tmp/cat.out
 judge "cat reads 64 zero bytes" \
 	"head -c 64 /dev/zero | cmp -s - /tmp/cat.out"
 
