@@ -57,3 +57,85 @@ clean:
 	rm -rf build hello_test
 
 .PHONY: all modules vm-bins module-for check mutants demo clean
+
+# --- Packaging and lint ----------------------------------------------------
+# make install         modules_install into /lib/modules/KREL/extra, depmod
+#                      (KREL: the kernel of KDIR; INSTALL_MOD_PATH stages)
+# make uninstall       remove it again, depmod
+# make dkms-install    source to /usr/src/hello_kmalloc-VERSION, dkms add,
+#                      dkms install (DKMS_KERNELS="A B"; default: running)
+# make dkms-uninstall  dkms remove --all, delete the source
+# make udev-install    opt-in: group hello_kmalloc may use /dev/hello0
+# make udev-uninstall
+# make package-check  DKMS, install and udev paths, both kernels (CI)
+# make lint            every static checker, 0 findings (CI)
+# make lint-selftest   plant a finding for each checker: each must fire
+# make format          advisory: what the kernel's .clang-format would change
+#                      (make format APPLY=1 rewrites the files)
+HELLO_VERSION := $(shell sed -n 's/^hello_version *:= *//p' $(CURDIR)/Kbuild)
+# the release modules are installed for: the kernel's own UTS_RELEASE
+# (Debian's headers say 6.1.192 in kernel.release, the kernel 6.1.0-56-amd64)
+KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h)
+MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KREL)
+DEPMOD = depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
+DKMS_SRC = $(DESTDIR)/usr/src/hello_kmalloc-$(HELLO_VERSION)
+DKMS_KERNELS ?=
+UDEV_RULE = $(DESTDIR)/etc/udev/rules.d/60-hello_kmalloc.rules
+
+# CONFIG_MODULE_SIG_ALL= : Debian's headers would have kbuild sign with the
+# Debian kernel key, which is not shipped; README, "Secure Boot", signs.
+# kbuild skips depmod without a System.map (headers have none): run it here.
+install: modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	$(DEPMOD)
+
+uninstall:
+	rm -f $(MODDIR)/extra/hello_kmalloc.ko*
+	-rmdir $(MODDIR)/extra 2>/dev/null
+	$(DEPMOD)
+
+dkms-src:
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)
+	install -m 644 Kbuild hello_kmalloc.c LICENSE $(DKMS_SRC)/
+	sed 's/@VERSION@/$(HELLO_VERSION)/' packaging/dkms.conf.in \
+		>$(DKMS_SRC)/dkms.conf
+
+dkms-install:
+	$(MAKE) dkms-uninstall dkms-src
+	dkms add hello_kmalloc/$(HELLO_VERSION)
+	dkms install hello_kmalloc/$(HELLO_VERSION) $(addprefix -k ,$(DKMS_KERNELS))
+
+dkms-uninstall:
+	if dkms status hello_kmalloc/$(HELLO_VERSION) | grep -q .; then \
+		dkms remove hello_kmalloc/$(HELLO_VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+
+udev-install:
+	install -D -m 644 packaging/60-hello_kmalloc.rules $(UDEV_RULE)
+	if [ -z "$(DESTDIR)" ]; then \
+		getent group hello_kmalloc >/dev/null || \
+			groupadd --system hello_kmalloc; \
+		udevadm control --reload-rules && \
+			udevadm trigger --subsystem-match=hello_kmalloc; fi
+
+udev-uninstall:
+	rm -f $(UDEV_RULE)
+	if [ -z "$(DESTDIR)" ]; then udevadm control --reload-rules; fi
+
+package-check:
+	bash packaging/check.sh
+
+lint:
+	bash lint/lint.sh
+
+lint-selftest:
+	bash lint/selftest.sh
+
+format:
+	bash lint/format.sh $(if $(APPLY),--apply)
+
+.PHONY: install uninstall dkms-src dkms-install dkms-uninstall udev-install \
+	udev-uninstall package-check lint lint-selftest format

@@ -19,7 +19,6 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 
 #define HELLO_MINORS	1
 #define HELLO_BUF_SIZE	64
@@ -31,7 +30,7 @@
  * the stack, so a slow page fault in one caller never stalls another.
  */
 struct hello_file {
-	spinlock_t lock;
+	spinlock_t lock;	/* guards buf */
 	u8 buf[HELLO_BUF_SIZE];
 };
 
@@ -135,20 +134,13 @@ static const struct file_operations hello_fops = {
 };
 
 /*
- * class_create() lost its owner argument in 6.4.  RHEL 9.4 backported that
- * while still calling itself 5.14, so ask RHEL for its own release there.
+ * class_create() lost its owner argument in 6.4, when it stopped being a
+ * macro.  Test for the macro, not for a version: RHEL 9.4 backported the
+ * change while still calling itself 5.14.
  */
-#ifdef RHEL_RELEASE_CODE
-#define HELLO_CLASS_HAS_OWNER \
-	(RHEL_RELEASE_CODE < RHEL_RELEASE_VERSION(9, 4))
-#else
-#define HELLO_CLASS_HAS_OWNER \
-	(LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0))
-#endif
-
 static struct class *hello_class_create(const char *name)
 {
-#if HELLO_CLASS_HAS_OWNER
+#ifdef class_create
 	return class_create(THIS_MODULE, name);
 #else
 	return class_create(name);

@@ -52,6 +52,7 @@ for meta in $kernels; do
 		"$boot_args" | tee "$out/results.tap" || vm=$?
 
 	# count the VM's cases; a plan that was not met is one more failure
+	ok=0 bad=0 missing=0
 	eval "$(awk '
 		/^1\.\.[0-9]+/ { planned += substr($1, 4) }
 		/^ok / { ok++ }
@@ -60,8 +61,7 @@ for meta in $kernels; do
 		      planned - ok - bad }' "$out/results.tap")"
 	pass=$((pass + ok))
 	fail=$((fail + bad))
-	[ "$missing" = 0 ] && [ "$ok" -gt 0 ]
-	result "$([ $? = 0 ] && echo ok || echo fail)" \
+	result "$([ "$missing" = 0 ] && [ "$ok" -gt 0 ] && echo ok || echo fail)" \
 		"$abi: every planned case reported ($missing missing)"
 	result "$([ "$vm" = 0 ] || [ "$vm" = 1 ] && echo ok || echo fail)" \
 		"$abi: the VM finished its job and powered off"

@@ -1,0 +1,164 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make lint`: the static checkers the kernel community uses, each a line
+# "ok - ..." or "not ok - ..." (findings above it as "# " lines), then
+# "N passed, N failed"; exits non-zero on any finding.
+#
+# Files are found with git (tracked and untracked-but-not-ignored), so new
+# ones are covered without editing this script.  A C file that includes a
+# libc header (<stdio.h>: a name with no directory) is userspace; any other
+# C file or header is kernel code.
+#
+# LINT_CHECKS picks checkers (default: all of them):
+#   checkpatch sparse w1 analyzer cppcheck shellcheck
+# HELLO_KERNELS picks the Debian kernels for sparse and W=1 (as make check).
+set -eu
+cd "$(dirname "$0")/.."
+checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck}
+kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
+out=build/lint
+
+pass=0
+fail=0
+result() {	# result ok|fail NAME [LOG]: a TAP-like line, the log if failed
+	if [ "$1" = ok ]; then
+		pass=$((pass + 1))
+		echo "ok - $2"
+	else
+		fail=$((fail + 1))
+		[ -z "${3:-}" ] || sed 's/^/# /' "$3" | head -n 80
+		echo "not ok - $2"
+	fi
+}
+wants() { case " $checks " in *" $1 "*) return 0 ;; esac; return 1; }
+
+files() {
+	git ls-files --cached --others --exclude-standard -- "$@" | sort -u |
+		while read -r f; do [ ! -f "$f" ] || echo "$f"; done
+}
+count() { echo $#; }
+is_userspace() { grep -Eq '^[[:space:]]*#[[:space:]]*include[[:space:]]*<[^/>]+>' "$1"; }
+kernel_c=
+user_c=
+for f in $(files '*.c' '*.h'); do
+	if is_userspace "$f"; then user_c="$user_c $f"; else kernel_c="$kernel_c $f"; fi
+done
+user_src=$(for f in $user_c; do case $f in *.c) echo "$f" ;; esac; done)
+scripts=$(for f in $(files); do
+	case ${f##*/} in
+	*.sh) echo "$f" ;;
+	*.*) ;;
+	*) if head -n 1 "$f" | grep -Eq '^#!.*[/ ](ba|da|a)?sh( |$)'; then
+		echo "$f"
+	fi ;;
+	esac
+done)
+echo "# kernel C:$kernel_c"
+echo "# userspace C:$user_c"
+echo "# shell:" "$(echo "$scripts" | paste -sd ' ')"
+
+mkdir -p "$out"
+bash vm/deps.sh sparse cppcheck shellcheck clang-format
+
+# A kbuild tree of the module under DIR: Kbuild and the kernel C, linked.
+module_tree() {
+	rm -rf "$1"
+	for f in Kbuild $kernel_c; do
+		mkdir -p "$1/$(dirname "$f")"
+		ln -s "$PWD/$f" "$1/$f"
+	done
+}
+
+if wants checkpatch; then
+	tools=$(bash lint/kernel-tools.sh)
+	log=$out/checkpatch.log
+	# shellcheck disable=SC2086
+	perl "$tools/scripts/checkpatch.pl" --strict --no-tree --color=never \
+		-f $kernel_c >"$log" 2>&1 || true
+	# shellcheck disable=SC2086
+	n=$(count $kernel_c)
+	clean=$(grep -c '^total: 0 errors, 0 warnings, 0 checks' "$log" || true)
+	if [ "$n" -gt 0 ] && [ "$clean" = "$n" ]; then
+		result ok "checkpatch --strict: 0 errors/warnings/checks in $n files"
+	else
+		result fail "checkpatch --strict: $((n - clean)) of $n files with findings" "$log"
+	fi
+	# advisory only, as in the kernel: a gate on it would fight checkpatch
+	changed=0
+	for f in $kernel_c $user_c; do
+		changed=$((changed + $(clang-format --style="file:$tools/.clang-format" \
+			"$f" | diff "$f" - | grep -c '^>' || true)))
+	done
+	echo "# advisory: the kernel's .clang-format would change $changed lines (make format shows them)"
+fi
+
+# Module builds against each kernel's headers: sparse (C=2 checks every file)
+# and W=1; any warning or error is a finding.
+for meta in $kernels; do
+	wants sparse || wants w1 || break
+	if ! info=$(bash vm/kernel.sh "$meta"); then
+		result fail "$meta: fetch headers"
+		continue
+	fi
+	read -r abi _ kdir <<<"$info"
+	for mode in sparse w1; do
+		wants $mode || continue
+		dir=$out/$abi-$mode
+		log=$dir.log
+		module_tree "$dir"
+		case $mode in
+		sparse) flags="C=2 CHECK=sparse" what="sparse (C=2)" ;;
+		w1) flags="W=1" what="W=1 build" ;;
+		esac
+		# shellcheck disable=SC2086
+		if nice -n 10 make -s -C "$kdir" M="$PWD/$dir" $flags modules \
+			>"$log" 2>&1 && ! grep -Eiq '(warning|error):' "$log"; then
+			result ok "$abi: $what: 0 findings"
+		else
+			result fail "$abi: $what: findings" "$log"
+		fi
+	done
+done
+
+if wants analyzer; then
+	log=$out/analyzer.log
+	: >"$log"
+	for f in $user_src; do
+		gcc -fanalyzer -Wall -Wextra -O2 -pthread -c "$f" -o /dev/null \
+			>>"$log" 2>&1 || echo "$f: gcc failed" >>"$log"
+	done
+	# shellcheck disable=SC2086
+	n=$(count $user_src)
+	if [ ! -s "$log" ]; then
+		result ok "gcc -fanalyzer: 0 findings in $n userspace C files"
+	else
+		result fail "gcc -fanalyzer: findings in userspace C" "$log"
+	fi
+fi
+
+if wants cppcheck; then
+	log=$out/cppcheck.log
+	# variableScope wants declarations moved into inner blocks: kernel
+	# style (which this C follows) declares at the top of the function.
+	# shellcheck disable=SC2086
+	if cppcheck -q --std=c11 --enable=warning,style,performance,portability \
+		--suppress=variableScope --inline-suppr --error-exitcode=1 \
+		--template=gcc $user_src >"$log" 2>&1 && [ ! -s "$log" ]; then
+		result ok "cppcheck: 0 findings in $(count $user_src) userspace C files"
+	else
+		result fail "cppcheck: findings in userspace C" "$log"
+	fi
+fi
+
+if wants shellcheck; then
+	log=$out/shellcheck.log
+	# shellcheck disable=SC2086
+	if shellcheck --format=gcc $scripts >"$log" 2>&1; then
+		result ok "shellcheck: 0 findings in $(count $scripts) scripts"
+	else
+		result fail "shellcheck: findings" "$log"
+	fi
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ] && [ "$pass" -gt 0 ]

@@ -1,0 +1,85 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make lint-selftest`: lint must be able to fail.  For each checker, plant
+# one finding in a scratch copy of the tree (some in new files, which lint
+# must find by itself) and run that checker there: it must say "not ok"
+# and name the finding, on every kernel.  Ends with "N passed, N failed".
+set -eu
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/base"
+git ls-files -z --cached --others --exclude-standard |
+	xargs -0 cp --parents -t "$work/base"
+pass=0
+fail=0
+
+# plant CHECKER EXPECTED WHAT: run after the planting commands (stdin, a
+# script run in the scratch tree) that CHECKER reports EXPECTED
+plant() {
+	local checker=$1 expect=$2 what=$3 tree=$work/tree log=$work/log
+	rm -rf "$tree"
+	cp -a "$work/base" "$tree"
+	(cd "$tree" && bash -eu && git init -q && git add -A)
+	if LINT_CHECKS=$checker bash "$tree/lint/lint.sh" >"$log" 2>&1; then
+		result=survived
+	elif ! grep -q '^ok ' "$log" && grep -q '^not ok' "$log" &&
+		grep -qF -- "$expect" "$log"; then
+		result=caught
+	else
+		result=other
+	fi
+	if [ "$result" = caught ]; then
+		pass=$((pass + 1))
+		echo "ok - $checker fires on $what ($expect)"
+	else
+		fail=$((fail + 1))
+		sed 's/^/# /' "$log" | tail -n 30
+		echo "not ok - $checker on $what: $result"
+	fi
+}
+
+plant checkpatch "return is not a function" "return (0) in hello_kmalloc.c" <<'P'
+perl -0pi -e 's/\treturn 0;\n/\treturn (0);\n/' hello_kmalloc.c
+P
+plant checkpatch "SPDX-License-Identifier" "a new header without SPDX tag" <<'P'
+printf '#define HELLO_PLANTED 1\n' >hello_planted.h
+P
+plant sparse "different address spaces" "a __user pointer cast away" <<'P'
+perl -pi -e 's/copy_to_user\(ubuf,/copy_to_user((char *)ubuf,/' hello_kmalloc.c
+P
+plant w1 "set but not used" "a variable set but never used (W=1 only)" <<'P'
+perl -0pi -e 's/(\tstruct hello_file \*hf;\n)/$1\tint planted;\n\n\tplanted = 1;\n/' hello_kmalloc.c
+P
+plant analyzer "double-free" "a double free in a new tests/planted.c" <<'P'
+cat >tests/planted.c <<'C'
+#include <stdlib.h>
+
+void planted(void *p);
+void planted(void *p)
+{
+	free(p);
+	free(p);
+}
+C
+P
+plant cppcheck "arrayIndexOutOfBounds" "an index past an array in a new tests/planted.c" <<'P'
+cat >tests/planted.c <<'C'
+#include <stdio.h>
+
+int planted(void);
+int planted(void)
+{
+	int a[4] = { 0 };
+
+	return a[4];
+}
+C
+P
+plant shellcheck "SC2086" "an unquoted \$1 in a new script without .sh" <<'P'
+mkdir -p tools
+printf '#!/bin/bash\necho $1\n' >tools/planted
+P
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
