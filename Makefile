@@ -57,3 +57,21 @@ clean:
 	rm -rf build hello_test
 
 .PHONY: all modules vm-bins module-for check mutants demo clean
+
+# ---- Fuzzing and stress (issue 4) -------------------------------------------
+# make fuzz [SEED=N] [OPS=N]   only the differential fuzzer, in the 6.1 VM
+#                              (HELLO_KERNEL=linux-image-6.12-amd64: 6.12)
+vm-bins: build/vm/fuzz build/vm/stress
+
+build/vm/fuzz: tests/fuzz.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
+
+build/vm/stress: tests/stress.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
+
+fuzz:
+	bash tests/fuzz-vm.sh "$(SEED)" "$(OPS)"
+
+.PHONY: fuzz
