@@ -45,6 +45,7 @@ for meta in $kernels; do
 
 	bash vm/initramfs.sh "$out/initrd.gz" tests/guest-check.sh \
 		"$out/hello_kmalloc.ko" build/vm/suite build/vm/hello_test \
+		build/vm/fuzz build/vm/stress \
 		tests/session.sh
 	echo "# == $abi: booting (TCG), the suite follows"
 	vm=0
