@@ -19,14 +19,22 @@ echo "/fuzz -s $seed -n $ops" >"$out/fuzz.job"
 bash vm/initramfs.sh "$out/fuzz.gz" "$out/fuzz.job" "$out/hello_kmalloc.ko" \
 	build/vm/fuzz
 echo "# fuzz: $abi, seed $seed, $ops ops"
-vm=0
 bash vm/boot.sh "$vmlinuz" "$out/fuzz.gz" "$out/fuzz-console.log" \
 	$((300 + ops / 1000)) "init_on_alloc=0 slub_debug=FZPU" |
-	tee "$out/fuzz.tap" || vm=$?
-pass=$(grep -c '^ok ' "$out/fuzz.tap" || true)
-fail=$(grep -c '^not ok ' "$out/fuzz.tap" || true)
-if [ "$vm" -gt 1 ] || [ $((pass + fail)) = 0 ]; then
+	tee "$out/fuzz.tap"
+vm=${PIPESTATUS[0]}
+pass=$(grep -ac '^ok ' "$out/fuzz.tap" || true)
+fail=$(grep -ac '^not ok ' "$out/fuzz.tap" || true)
+plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$out/fuzz.tap")
+if [ "$vm" -gt 1 ] || [ $((pass + fail)) != "${plan:-x}" ]; then
 	echo "not ok - the VM did not finish (console: $out/fuzz-console.log)"
+	fail=$((fail + 1))
+fi
+splat='BUG|WARNING|Oops|Call Trace|Redzone|Poison|KFENCE|UBSAN|Kernel panic'
+if sed -n '/hello-vm: job start/,$p' "$out/fuzz-console.log" |
+	grep -E -A20 "$splat" >"$out/fuzz-splat.log"; then
+	head -n 40 "$out/fuzz-splat.log" | sed 's/^/# /'
+	echo "not ok - kernel splat in the console log"
 	fail=$((fail + 1))
 fi
 echo "# fuzz: seed $seed"
