@@ -93,7 +93,7 @@ static bool vec_mode_first, vec_one_ubuf;
 static uint64_t opt_seed, opt_ops = 100000;
 static bool seed_given;
 
-/* ---- the user buffers ----------------------------------------------------- */
+/* ---- the user buffers ---------------------------------------------------- */
 
 /*
  * One fixed arena, so every pointer is far below any TASK_SIZE: page 0
@@ -181,7 +181,7 @@ static void seg_prepare(const struct op *op)
 	}
 }
 
-/* ---- the model ------------------------------------------------------------ */
+/* ---- the model ----------------------------------------------------------- */
 
 static bool has_file(const struct mfile *f)
 {
@@ -403,7 +403,7 @@ static int64_t model_apply(const struct op *op)
 	abort();
 }
 
-/* ---- the real device ------------------------------------------------------ */
+/* ---- the real device ----------------------------------------------------- */
 
 static int64_t real_apply(const struct op *op)
 {
@@ -471,7 +471,7 @@ static void reset(void)
 	memset(model, 0, sizeof(model));
 }
 
-/* ---- printing ------------------------------------------------------------- */
+/* ---- printing ------------------------------------------------------------ */
 
 static const char *num(char *b, size_t n, int64_t v, bool is_unsigned)
 {
@@ -571,7 +571,7 @@ static const char *op_str(const struct op *op)
 	return b;
 }
 
-/* ---- one step: the model, the device, the comparison ---------------------- */
+/* ---- one step: the model, the device, the comparison --------------------- */
 
 static char why[1024];
 static int64_t last_result;
@@ -641,7 +641,7 @@ static int step(const struct op *op)
 	return 0;
 }
 
-/* ---- generating operations ------------------------------------------------ */
+/* ---- generating operations ----------------------------------------------- */
 
 static uint64_t rng_state;
 
@@ -766,7 +766,7 @@ static void gen(struct op *op)
 	}
 }
 
-/* ---- shrinking ------------------------------------------------------------ */
+/* ---- shrinking ----------------------------------------------------------- */
 
 #define MAX_REPLAYS	20000
 
@@ -868,7 +868,7 @@ static void report(long k, uint64_t done)
 	reset();
 }
 
-/* ---- the run -------------------------------------------------------------- */
+/* ---- the run ------------------------------------------------------------- */
 
 enum { R_POS, R_ZERO, R_EFAULT, R_EINVAL, R_EBADF, R_ENOSPC, R_ENXIO,
        R_OTHER, RESULTS };
