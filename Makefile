@@ -139,3 +139,21 @@ format:
 
 .PHONY: install uninstall dkms-src dkms-install dkms-uninstall udev-install \
 	udev-uninstall package-check lint lint-selftest format
+
+# ---- Fuzzing and stress (issue 4) -------------------------------------------
+# make fuzz [SEED=N] [OPS=N]   only the differential fuzzer, in the 6.1 VM
+#                              (HELLO_KERNEL=linux-image-6.12-amd64: 6.12)
+vm-bins: build/vm/fuzz build/vm/stress
+
+build/vm/fuzz: tests/fuzz.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
+
+build/vm/stress: tests/stress.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
+
+fuzz:
+	bash tests/fuzz-vm.sh "$(SEED)" "$(OPS)"
+
+.PHONY: fuzz
