@@ -40,11 +40,15 @@
 
 enum { BY_THREAD, BY_CHILD };
 
-/* In a MAP_SHARED page: written by threads and children alike. */
+/*
+ * In a MAP_SHARED page: written by threads and children alike, and read by
+ * the later cases, each of which tap_run() runs in a child of its own.
+ */
 struct shared {
 	atomic_int stop;
 	atomic_long calls[2], reads[2], torn[2], errors[2];
 	atomic_long opens, dirty, open_errors;
+	long refused, unload_unexpected;	/* by t_run only */
 	atomic_int noted;
 	char note[256];		/* the first thing that went wrong */
 };
@@ -52,7 +56,6 @@ struct shared {
 static struct shared *sh;
 static int shared_fd = -1;
 static int opt_seconds = 4;
-static long refused, unload_unexpected;
 static int crashed;
 
 static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -282,9 +285,9 @@ static int t_run(void)
 	while (now() < end) {
 		ret = mod_unload();
 		if (ret == -EWOULDBLOCK || ret == -EBUSY) {
-			refused++;
+			sh->refused++;
 		} else {
-			unload_unexpected++;
+			sh->unload_unexpected++;
 			note("unload with files open returned %d", ret);
 		}
 		usleep(2000);
@@ -301,7 +304,7 @@ static int t_run(void)
 	diag("%d s: %ld calls by %d threads, %ld by %d children, %ld opens by "
 	     "%d processes, %ld unloads refused", opt_seconds,
 	     (long)sh->calls[BY_THREAD], THREADS, (long)sh->calls[BY_CHILD],
-	     CHILDREN, (long)sh->opens, CYCLERS, refused);
+	     CHILDREN, (long)sh->opens, CYCLERS, sh->refused);
 	if (sh->noted)
 		diag("first problem: %s", sh->note);
 	EXPECT(!crashed, "%d child processes died", crashed);
@@ -338,8 +341,9 @@ static int t_cyclers(void)
 
 static int t_unload_refused(void)
 {
-	EXPECT(refused > 0 && unload_unexpected == 0,
-	       "%ld unloads refused, %ld not", refused, unload_unexpected);
+	EXPECT(sh->refused > 0 && sh->unload_unexpected == 0,
+	       "%ld unloads refused, %ld not", sh->refused,
+	       sh->unload_unexpected);
 	return 0;
 }
 
