@@ -6,7 +6,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
-boot_args="init_on_alloc=0 slub_debug=FZPU"
+# HELLO_BOOT_ARGS adds kernel arguments, e.g. hello.fuzz_ops=N
+boot_args="init_on_alloc=0 slub_debug=FZPU ${HELLO_BOOT_ARGS:-}"
 splat='BUG|WARNING|Oops|Call Trace|Redzone|Poison|KFENCE|UBSAN|Kernel panic|general protection'
 
 pass=0
