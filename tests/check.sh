@@ -45,7 +45,7 @@ for meta in $kernels; do
 
 	bash vm/initramfs.sh "$out/initrd.gz" tests/guest-check.sh \
 		"$out/hello_kmalloc.ko" build/vm/suite build/vm/hello_test \
-		tests/session.sh
+		tests/session.sh build/vm/bench
 	echo "# == $abi: booting (TCG), the suite follows"
 	vm=0
 	bash vm/boot.sh "$vmlinuz" "$out/initrd.gz" "$out/console.log" 600 \

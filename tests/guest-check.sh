@@ -4,4 +4,5 @@
 status=0
 sh /session.sh || status=1
 /suite || status=1
+/bench --short || status=1
 exit $status
