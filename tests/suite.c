@@ -630,7 +630,7 @@ static void *race_writer(void *arg)
 	return NULL;
 }
 
-/* 40000 preads, each must see all 'A' or all 'B' */
+/* 400000 preads, each must see all 'A' or all 'B' */
 static void *race_reader(void *arg)
 {
 	struct race *r = arg;
@@ -639,7 +639,7 @@ static void *race_reader(void *arg)
 
 	memset(a, 'A', SZ);
 	memset(b, 'B', SZ);
-	for (i = 0; i < 40000; i++) {
+	for (i = 0; i < 400000; i++) {
 		if (pread(r->fd, buf, SZ, 0) != SZ)
 			atomic_fetch_add(&r->errors, 1);
 		else if (memcmp(buf, a, SZ) && memcmp(buf, b, SZ))
