@@ -637,9 +637,10 @@ static long moved(const struct snap *a, const struct snap *b)
 static int take_snap(struct snap *s)
 {
 	static struct snap prev;
+	long still = -1;
 	int i;
 
-	for (i = 0; i < 40; i++) {
+	for (i = 0; i < 20; i++) {
 		if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0)) {
 			diag("membarrier: %s", strerror(errno));
 			return -1;
@@ -647,12 +648,15 @@ static int take_snap(struct snap *s)
 		usleep(50000);
 		if (read_slabinfo(s))
 			return -1;
-		if (i && moved(&prev, s) <= 16)
-			return 0;
+		if (i) {
+			still = moved(&prev, s);
+			if (still <= 16)
+				return 0;
+		}
 		prev = *s;
 	}
-	diag("slab counts still moving after 40 grace periods: %ld objects",
-	     moved(&prev, s));
+	diag("slab counts still moving: %ld objects in the last grace period",
+	     still);
 	return 0;
 }
 
