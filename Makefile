@@ -157,3 +157,19 @@ fuzz:
 	bash tests/fuzz-vm.sh "$(SEED)" "$(OPS)"
 
 .PHONY: fuzz
+
+# ---- benchmark (issue 5) ---------------------------------------------------
+# make bench           the driver against /dev/zero and /dev/null in one
+#                      Debian 6.1 boot with stock options: cost ratios, slab
+#                      per open, a chart (build/bench/bench.svg)
+# `make check` runs the same program short (tests/guest-check.sh).
+vm-bins: build/vm/bench
+
+build/vm/bench: tests/bench.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
+
+bench:
+	bash tests/bench.sh
+
+.PHONY: bench

@@ -46,7 +46,7 @@ for meta in $kernels; do
 
 	bash vm/initramfs.sh "$out/initrd.gz" tests/guest-check.sh \
 		"$out/hello_kmalloc.ko" build/vm/suite build/vm/hello_test \
-		build/vm/fuzz build/vm/stress \
+		build/vm/fuzz build/vm/stress build/vm/bench \
 		tests/session.sh
 	echo "# == $abi: booting (TCG), the suite follows"
 	bash vm/boot.sh "$vmlinuz" "$out/initrd.gz" "$out/console.log" 600 \

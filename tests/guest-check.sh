@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The job `make check` runs in each VM: the user's session, the suite, the
-# differential fuzzer and the concurrency stress.  On the kernel command
+# differential fuzzer, the concurrency stress and a short benchmark (it
+# checks the numbers are sane, not fast).  On the kernel command
 # line, hello.fuzz_ops=N (default 1000000) and hello.fuzz_seed=N (default:
 # a fresh seed, printed) steer the fuzzer.
 ops=1000000
@@ -18,4 +19,5 @@ sh /session.sh || status=1
 /suite || status=1
 /fuzz -n "$ops" ${seed:+-s "$seed"} || status=1
 /stress || status=1
+/bench --short || status=1
 exit $status

@@ -1,0 +1,924 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hello_kmalloc against the syscall floor: the kernel's own trivial devices
+ * (/dev/zero, /dev/null) in the same boot.  Runs as root inside a VM with
+ * /hello_kmalloc.ko beside it.
+ *
+ *   bench          what `make bench` runs: 15 rounds, the memory
+ *                  measurements at full size, and the targets as TAP cases
+ *   bench --short  what `make check` runs: 3 short rounds and small memory
+ *                  runs; checks only that every sample ran and gave sane
+ *                  numbers (a slow or busy machine must not fail it)
+ *
+ * The host is shared, so a round of a pair alternates ours and the
+ * baseline in short batches and keeps each side's median batch: the other
+ * jobs of the host stretch the batches they preempt, not the median.  The
+ * 2-thread rows need wall-clock throughput instead: the best of several
+ * alternated slices per side.
+ *
+ * Cost ratio = our time per op / the baseline's time per op
+ *            = baseline ops/s / our ops/s  (1.00 = as cheap as the floor).
+ * Speedup    = ops/s with 2 threads (one fd each) / ops/s with 1 thread.
+ *
+ * Every sample also prints a "# round" line that tests/bench.sh plots.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <linux/membarrier.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib.h"
+
+#define MAX_ROUNDS	64
+#define MAX_CACHES	512
+#define MAX_BATCHES	1000
+
+struct mode {
+	int rounds;
+	int batches;		/* per side and round of a cost pair */
+	int slices;		/* per side and round of a speedup pair */
+	double secs;		/* length of one slice */
+	long slab_opens;	/* files open at once for the slab cost */
+	long cycles;		/* open/close cycles for the growth check */
+	long many;		/* files open at once for the scale check */
+	bool targets;		/* judge the targets (make bench only) */
+};
+
+static const struct mode full = {
+	15, 500, 10, 0.02, 10000, 1000000, 100000, true
+};
+static const struct mode quick = {
+	3, 20, 2, 0.005, 1000, 10000, 2000, false
+};
+static const struct mode *m = &full;
+
+enum op { PREAD64, PWRITE64, PREAD1, PWRITE1, OPEN_CLOSE };
+
+/* One row: "ours" and "base" sampled alternately, round after round. */
+struct pair {
+	const char *name, *what;
+	enum op op;
+	const char *ours, *base;
+	int ours_thr, base_thr;
+	double target;		/* max median cost ratio; 0: none */
+	bool speedup;		/* ratio = ours/base ops/s, not a cost */
+	double ours_ops[MAX_ROUNDS], base_ops[MAX_ROUNDS], ratio[MAX_ROUNDS];
+};
+
+#define ROW(n, w, o, us, them, nus, nthem, tgt, sp)			\
+	{ .name = n, .what = w, .op = o, .ours = us, .base = them,	\
+	  .ours_thr = nus, .base_thr = nthem, .target = tgt, .speedup = sp }
+
+static struct pair pairs[] = {
+	ROW("read64", "pread 64 B at 0", PREAD64, HELLO_DEV, "/dev/zero",
+	    1, 1, 1.15, false),
+	ROW("write64", "pwrite 64 B at 0", PWRITE64, HELLO_DEV, "/dev/null",
+	    1, 1, 1.25, false),
+	ROW("open+close", "open O_RDWR, close", OPEN_CLOSE, HELLO_DEV,
+	    "/dev/null", 1, 1, 1.15, false),
+	ROW("read1", "pread 1 B at 0", PREAD1, HELLO_DEV, "/dev/zero",
+	    1, 1, 0, false),
+	ROW("write1", "pwrite 1 B at 0", PWRITE1, HELLO_DEV, "/dev/null",
+	    1, 1, 0, false),
+	ROW("2thr-read64", "pread 64 B", PREAD64, HELLO_DEV, HELLO_DEV,
+	    2, 1, 0, true),
+	ROW("2thr-read64-zero", "pread 64 B", PREAD64, "/dev/zero",
+	    "/dev/zero", 2, 1, 0, true),
+	ROW("2thr-open+close", "open+close", OPEN_CLOSE, HELLO_DEV, HELLO_DEV,
+	    2, 1, 0, true),
+	ROW("2thr-open+close-null", "open+close", OPEN_CLOSE, "/dev/null",
+	    "/dev/null", 2, 1, 0, true),
+};
+
+static int passed, failed, tapno;
+
+static void tap(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void tap(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d ", ok ? "ok" : "not ok", ++tapno);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A clock for short intervals.  The TCG guest's clocksource is the HPET
+ * (its TSCs are "unsynchronized"), so clock_gettime() is a system call
+ * with an emulated MMIO read in it; the TSC read directly by a thread
+ * pinned to one vCPU is cheap and steady.  Only ratios of ticks are used,
+ * plus ticks_per_sec() to print ops/s.
+ */
+static unsigned long long ticks(void)
+{
+#ifdef __x86_64__
+	return __builtin_ia32_rdtsc();
+#else
+	return now() * 1e9;
+#endif
+}
+
+static double ticks_per_sec(void)
+{
+	static double hz;
+	double t0, t;
+	unsigned long long k0;
+
+	if (!hz) {
+		t0 = now();
+		k0 = ticks();
+		usleep(200000);
+		t = now();
+		hz = (ticks() - k0) / (t - t0);
+	}
+	return hz;
+}
+
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* ---- throughput --------------------------------------------------------- */
+
+struct worker {
+	enum op op;
+	const char *path;
+	pthread_barrier_t *start;
+	int cpu;
+	double ops_per_sec;
+	int err;		/* errno of the first failed call, or 0 */
+	const char *what;	/* the call that failed */
+};
+
+/* One op; 0 or -1 with errno set and w->what naming the call. */
+static int one_op(struct worker *w, int fd, unsigned char *buf)
+{
+	ssize_t n, want = 1;
+
+	switch (w->op) {
+	case PREAD64:
+		want = 64;
+		/* fall through */
+	case PREAD1:
+		n = pread(fd, buf, want, 0);
+		w->what = "pread";
+		break;
+	case PWRITE64:
+		want = 64;
+		/* fall through */
+	case PWRITE1:
+		n = pwrite(fd, buf, want, 0);
+		w->what = "pwrite";
+		break;
+	default:
+		fd = open(w->path, O_RDWR | O_CLOEXEC);
+		w->what = "open";
+		if (fd < 0)
+			return -1;
+		w->what = "close";
+		return close(fd);
+	}
+	if (n == want)
+		return 0;
+	if (n >= 0)
+		errno = EIO;	/* a short count: not what we measure */
+	return -1;
+}
+
+static int open_for(struct worker *w)
+{
+	int fd = -1;
+
+	if (w->op != OPEN_CLOSE) {
+		fd = open(w->path, O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			w->err = errno;
+			w->what = "open";
+		}
+	}
+	return fd;
+}
+
+static void close_for(struct worker *w, int fd)
+{
+	if (fd >= 0 && close(fd) && !w->err) {
+		w->err = errno;
+		w->what = "close";
+	}
+}
+
+/* Ticks that n ops take, or 0 with w->err set. */
+static unsigned long long timed_batch(struct worker *w, int fd, int n)
+{
+	unsigned char buf[64] = { 1, 2, 3 };
+	unsigned long long t0 = ticks();
+
+	while (n--) {
+		if (one_op(w, fd, buf)) {
+			w->err = errno;
+			return 0;
+		}
+	}
+	return ticks() - t0;
+}
+
+static int batch_ops(enum op op)
+{
+	return op == OPEN_CLOSE ? 4 : 32;	/* 50-150 us in the VM */
+}
+
+/* Ops/s of one thread on its own vCPU, for m->secs. */
+static void *run_worker(void *arg)
+{
+	struct worker *w = arg;
+	unsigned long long t0, t = 0, limit = m->secs * ticks_per_sec();
+	long ops = 0;
+	int fd = open_for(w), n = batch_ops(w->op);
+
+	if (pin_to_cpu(w->cpu) && !w->err) {
+		w->err = errno;
+		w->what = "sched_setaffinity";
+	}
+	pthread_barrier_wait(w->start);
+	t0 = ticks();
+	while (!w->err && t < limit) {
+		timed_batch(w, fd, n);
+		ops += n;
+		t = ticks() - t0;
+	}
+	if (!w->err)
+		w->ops_per_sec = ops * ticks_per_sec() / t;
+	close_for(w, fd);
+	return NULL;
+}
+
+/* Total ops/s of nthr threads doing op on path, each with its own fd. */
+static double sample(enum op op, const char *path, int nthr)
+{
+	struct worker w[2];
+	pthread_t tid[2];
+	pthread_barrier_t start;
+	double total = 0;
+	int i, e;
+
+	pthread_barrier_init(&start, NULL, nthr);
+	for (i = 0; i < nthr; i++) {
+		w[i] = (struct worker){ .op = op, .path = path,
+					.start = &start, .cpu = i };
+		e = pthread_create(&tid[i], NULL, run_worker, &w[i]);
+		if (e) {
+			diag("pthread_create: %s", strerror(e));
+			exit(1);	/* the barrier would never open */
+		}
+	}
+	for (i = 0; i < nthr; i++)
+		pthread_join(tid[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (i = 0; i < nthr; i++) {
+		if (w[i].err) {
+			diag("%s on %s: %s", w[i].what, path,
+			     strerror(w[i].err));
+			return -1;
+		}
+		total += w[i].ops_per_sec;
+	}
+	return total;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *v, int n)
+{
+	double s[MAX_ROUNDS];
+
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+static double vmin(const double *v, int n)
+{
+	double x = v[0];
+
+	while (n--)
+		x = fmin(x, v[n]);
+	return x;
+}
+
+static double vmax(const double *v, int n)
+{
+	double x = v[0];
+
+	while (n--)
+		x = fmax(x, v[n]);
+	return x;
+}
+
+static bool sane(double x)
+{
+	return isfinite(x) && x > 0;
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median_ticks(unsigned long long *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_ull);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/*
+ * One round of a cost pair, on this thread (pinned to CPU 0): batches of
+ * ours and of the baseline alternate (ours, base, base, ours, ...) and
+ * each side's rate is its median batch.  A host that preempts the VM
+ * stretches the few batches it cuts through, not the median.
+ */
+static bool cost_round(struct pair *p, int r)
+{
+	static unsigned long long to[MAX_BATCHES], tb[MAX_BATCHES];
+	struct worker o = { .op = p->op, .path = p->ours };
+	struct worker b = { .op = p->op, .path = p->base };
+	int fo = open_for(&o), fb = open_for(&b), n = batch_ops(p->op), k;
+	double hz = ticks_per_sec();
+
+	for (k = 0; k < m->batches && !o.err && !b.err; k++) {
+		if (k % 2) {
+			tb[k] = timed_batch(&b, fb, n);
+			to[k] = timed_batch(&o, fo, n);
+		} else {
+			to[k] = timed_batch(&o, fo, n);
+			tb[k] = timed_batch(&b, fb, n);
+		}
+	}
+	close_for(&o, fo);
+	close_for(&b, fb);
+	if (o.err || b.err) {
+		diag("%s on %s: %s", o.err ? o.what : b.what,
+		     o.err ? p->ours : p->base, strerror(o.err ?: b.err));
+		return false;
+	}
+	p->ours_ops[r] = n * hz / median_ticks(to, m->batches);
+	p->base_ops[r] = n * hz / median_ticks(tb, m->batches);
+	return true;
+}
+
+/* A speedup pair's round: the best of alternated wall-clock slices. */
+static bool speedup_round(struct pair *p, int r)
+{
+	double o = 0, b = 0, x, y;
+	int k;
+
+	for (k = 0; k < m->slices; k++) {
+		x = sample(p->op, p->ours, p->ours_thr);
+		y = sample(p->op, p->base, p->base_thr);
+		if (!sane(x) || !sane(y))
+			return false;
+		o = fmax(o, x);
+		b = fmax(b, y);
+	}
+	p->ours_ops[r] = o;
+	p->base_ops[r] = b;
+	return true;
+}
+
+/* Every pair, round after round, so that all see the same machine. */
+static bool run_rounds(void)
+{
+	struct pair *p;
+	bool ok = true;
+	int r;
+
+	if (pin_to_cpu(0)) {
+		diag("sched_setaffinity: %s", strerror(errno));
+		return false;
+	}
+	/* one unrecorded round to warm caches and fault in the code */
+	for (r = 0; r <= m->rounds && ok; r++) {
+		for (p = pairs; p < pairs + ARRAY_SIZE(pairs) && ok; p++) {
+			int i = r ? r - 1 : 0;
+
+			ok = p->speedup ? speedup_round(p, i)
+					: cost_round(p, i);
+			p->ratio[i] = p->speedup
+				? p->ours_ops[i] / p->base_ops[i]
+				: p->base_ops[i] / p->ours_ops[i];
+			ok = ok && sane(p->ratio[i]);
+			if (r)
+				printf("# round %s %d %.0f %.0f %.4f\n",
+				       p->name, r, p->ours_ops[i],
+				       p->base_ops[i], p->ratio[i]);
+		}
+	}
+	return ok;
+}
+
+static void print_tables(void)
+{
+	const struct pair *p;
+	int n = m->rounds;
+
+	diag("cost ratio = time per op on /dev/hello0 / time per op on the "
+	     "baseline (lower is better, 1.00 = the floor); median (min-max) "
+	     "of %d rounds in one boot, each round %d alternated batches per "
+	     "side, a side's time per op its median batch", n, m->batches);
+	puts("#");
+	diag("| test | op | /dev/hello0 ops/s | baseline | baseline ops/s "
+	     "| cost ratio, median (min-max) | target |");
+	diag("|---|---|---:|---|---:|---|---|");
+	for (p = pairs; p < pairs + ARRAY_SIZE(pairs); p++) {
+		char target[32] = "-";
+
+		if (p->speedup)
+			continue;
+		if (p->target)
+			snprintf(target, sizeof(target), "<= %.2f %s",
+				 p->target,
+				 median(p->ratio, n) <= p->target ? "met"
+								   : "MISSED");
+		diag("| %s | %s | %.0f | %s | %.0f | %.3f (%.3f-%.3f) | %s |",
+		     p->name, p->what, median(p->ours_ops, n), p->base,
+		     median(p->base_ops, n), median(p->ratio, n),
+		     vmin(p->ratio, n), vmax(p->ratio, n), target);
+	}
+	puts("#");
+	diag("speedup = ops/s of 2 threads (one fd each, one vCPU each) / "
+	     "ops/s of 1 thread (2.00 = perfect scaling on 2 vCPUs); each "
+	     "round the best of %d alternated %.0f ms wall-clock slices per "
+	     "side", m->slices, m->secs * 1000);
+	puts("#");
+	diag("| test | op | 2 threads ops/s | 1 thread ops/s "
+	     "| speedup, median (min-max) |");
+	diag("|---|---|---:|---:|---|");
+	for (p = pairs; p < pairs + ARRAY_SIZE(pairs); p++) {
+		if (!p->speedup)
+			continue;
+		diag("| %s | %s on %s | %.0f | %.0f | %.2f (%.2f-%.2f) |",
+		     p->name, p->what, p->ours, median(p->ours_ops, n),
+		     median(p->base_ops, n), median(p->ratio, n),
+		     vmin(p->ratio, n), vmax(p->ratio, n));
+	}
+	puts("#");
+}
+
+static void judge_pairs(void)
+{
+	const struct pair *p;
+	int n = m->rounds;
+
+	for (p = pairs; p < pairs + ARRAY_SIZE(pairs); p++) {
+		double med = median(p->ratio, n);
+		bool ok = sane(med);
+
+		if (!m->targets || !p->target) {
+			tap(ok, "%s: %d rounds ran, sane ops/s (%s %.3f)",
+			    p->name, n, p->speedup ? "speedup" : "cost ratio",
+			    med);
+			continue;
+		}
+		tap(ok && med <= p->target,
+		    "%s: median cost ratio %.3f <= %.2f (vs %s)", p->name, med,
+		    p->target, p->base);
+	}
+}
+
+/* ---- slab --------------------------------------------------------------- */
+
+struct cache {
+	char name[64];
+	long active;		/* objects in use */
+	long size;		/* bytes per object slot */
+	double page_bytes;	/* slab pages per object, in bytes */
+};
+
+struct snap {
+	int n;
+	struct cache c[MAX_CACHES];
+};
+
+/*
+ * Flush the per-CPU slabs of every cache, so that /proc/slabinfo counts
+ * exactly the objects in use (free objects in a CPU's slab count as used).
+ * The files stay open: opening them each time would itself allocate, and
+ * free after an RCU grace period, the struct files being counted.
+ */
+static int shrink_all(void)
+{
+	static int fds[MAX_CACHES], n = -1;
+	char path[512];
+	struct dirent *de;
+	DIR *dir;
+	int i;
+
+	if (n < 0) {
+		dir = opendir("/sys/kernel/slab");
+		if (!dir) {
+			diag("/sys/kernel/slab: %s", strerror(errno));
+			return -1;
+		}
+		n = 0;
+		while ((de = readdir(dir)) && n < MAX_CACHES) {
+			if (de->d_name[0] == '.' || de->d_type == DT_LNK)
+				continue;
+			snprintf(path, sizeof(path),
+				 "/sys/kernel/slab/%s/shrink", de->d_name);
+			fds[n] = open(path, O_WRONLY | O_CLOEXEC);
+			if (fds[n] < 0) {
+				diag("%s: %s", path, strerror(errno));
+				closedir(dir);
+				return -1;
+			}
+			n++;
+		}
+		closedir(dir);
+	}
+	for (i = 0; i < n; i++) {
+		if (pwrite(fds[i], "1", 1, 0) != 1) {
+			diag("shrinking a slab cache: %s", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int read_slabinfo(struct snap *s)
+{
+	static FILE *f;
+	char line[512];
+	long num, objper, pages;
+
+	if (shrink_all())
+		return -1;
+	if (!f)
+		f = fopen("/proc/slabinfo", "re");
+	if (!f) {
+		diag("/proc/slabinfo: %s", strerror(errno));
+		return -1;
+	}
+	rewind(f);
+	s->n = 0;
+	while (fgets(line, sizeof(line), f) && s->n < MAX_CACHES) {
+		struct cache *c = &s->c[s->n];
+
+		/* name active_objs num_objs objsize objperslab pagesperslab */
+		if (sscanf(line, "%63s %ld %ld %ld %ld %ld", c->name,
+			   &c->active, &num, &c->size, &objper, &pages) != 6 ||
+		    objper <= 0)
+			continue;
+		c->page_bytes = pages * sysconf(_SC_PAGESIZE) /
+				(double)objper;
+		s->n++;
+	}
+	if (!s->n)
+		diag("/proc/slabinfo: no cache parsed");
+	return s->n ? 0 : -1;
+}
+
+/* Objects allocated or freed between two snapshots, over all caches. */
+static long moved(const struct snap *a, const struct snap *b)
+{
+	long sum = 0;
+	int i;
+
+	for (i = 0; i < a->n && i < b->n; i++)
+		sum += labs(a->c[i].active - b->c[i].active);
+	return sum;
+}
+
+/*
+ * A snapshot once the counts have settled: a closed file's struct file is
+ * freed after an RCU grace period, not by close() itself, so each try
+ * waits for one (membarrier(GLOBAL) is synchronize_rcu()).  The kernel's
+ * own background work (the console, timers) moves a few objects anyway.
+ */
+static int take_snap(struct snap *s)
+{
+	static struct snap prev;
+	long still = -1;
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0)) {
+			diag("membarrier: %s", strerror(errno));
+			return -1;
+		}
+		usleep(50000);
+		if (read_slabinfo(s))
+			return -1;
+		if (i) {
+			still = moved(&prev, s);
+			if (still <= 16)
+				return 0;
+		}
+		prev = *s;
+	}
+	diag("slab counts still moving: %ld objects in the last grace period",
+	     still);
+	return 0;
+}
+
+static const struct cache *find(const struct snap *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		if (!strcmp(s->c[i].name, name))
+			return &s->c[i];
+	return NULL;
+}
+
+/* Objects that appeared in cache c (of a later snapshot) since a. */
+static long delta(const struct snap *a, const struct cache *c)
+{
+	const struct cache *x = find(a, c->name);
+
+	return c->active - (x ? x->active : 0);
+}
+
+/* Room for n more files (and the ~200 the slab snapshots keep open). */
+static bool raise_nofile(long n)
+{
+	struct rlimit rl = { n + 1024, n + 1024 };
+	FILE *f = fopen("/proc/sys/fs/nr_open", "r+e");
+	long nr_open = 0;
+
+	/* fs.nr_open caps RLIMIT_NOFILE (1048576 by default) */
+	if (!f || fscanf(f, "%ld", &nr_open) != 1) {
+		diag("fs.nr_open: %s", strerror(errno));
+		if (f)
+			fclose(f);
+		return false;
+	}
+	if (nr_open < n + 1024) {
+		rewind(f);
+		fprintf(f, "%ld\n", n + 1024);
+	}
+	if (fclose(f)) {
+		diag("raising fs.nr_open: %s", strerror(errno));
+		return false;
+	}
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		diag("RLIMIT_NOFILE %ld: %s", n + 1024, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Open n files of path at once; snapshot the slab with them open. */
+static int open_many(const char *path, int *fds, long n, struct snap *s)
+{
+	long i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		fds[i] = open(path, O_RDWR | O_CLOEXEC);
+		if (fds[i] < 0) {
+			diag("open #%ld of %s: %s", i, path, strerror(errno));
+			ret = -1;
+			break;
+		}
+	}
+	if (!ret)
+		ret = take_snap(s);
+	while (i--)
+		if (close(fds[i])) {
+			diag("close: %s", strerror(errno));
+			ret = -1;
+		}
+	return ret;
+}
+
+static struct snap s0, s1, s2, s3;
+static char drv_cache[64];
+
+/*
+ * Slab cost of one open: the objects that n opens of /dev/hello0 add to
+ * each cache, minus what n opens of /dev/null add (the struct file and
+ * whatever else any open costs), divided by n.
+ */
+static void slab_per_open(void)
+{
+	long n = m->slab_opens, i;
+	int *fds = calloc(n, sizeof(*fds));
+	double objs = 0, bytes = 0, page_bytes = 0, most = 0;
+	bool ok = fds && raise_nofile(n);
+
+	ok = ok && take_snap(&s0) == 0 && open_many("/dev/null", fds, n,
+						    &s1) == 0;
+	ok = ok && take_snap(&s2) == 0 && open_many(HELLO_DEV, fds, n,
+						   &s3) == 0;
+	if (ok) {
+		diag("slab objects per open, %ld files open at once "
+		     "(after flushing the per-CPU slabs):", n);
+		diag("| cache | slot bytes | /dev/null | /dev/hello0 "
+		     "| hello0 - null |");
+		diag("|---|---:|---:|---:|---:|");
+	}
+	for (i = 0; ok && i < s3.n; i++) {
+		const struct cache *c = &s3.c[i], *cn = find(&s1, c->name);
+		double dh = delta(&s2, c) / (double)n;
+		double dn = cn ? delta(&s0, cn) / (double)n : 0;
+
+		if (fabs(dh) < 0.005 && fabs(dn) < 0.005)
+			continue;
+		diag("| %s | %ld | %.3f | %.3f | %+.3f |", c->name, c->size,
+		     dn, dh, dh - dn);
+		objs += dh - dn;
+		bytes += (dh - dn) * c->size;
+		page_bytes += (dh - dn) * c->page_bytes;
+		if (dh - dn > most) {
+			most = dh - dn;
+			snprintf(drv_cache, sizeof(drv_cache), "%s", c->name);
+		}
+	}
+	free(fds);
+	if (ok)
+		diag("driver's own cost per open: %.3f objects, %.1f bytes "
+		     "(%.1f bytes of slab pages), in %s", objs, bytes,
+		     page_bytes, drv_cache);
+	if (m->targets)
+		tap(ok && objs > 0.95 && objs < 1.05 && bytes <= 128,
+		    "slab per open: one object, %.1f bytes <= 128", bytes);
+	else
+		tap(ok && objs > 0.5 && objs < 4 && bytes > 0 && bytes < 8192,
+		    "slab per open: sane (%.2f objects, %.0f bytes)", objs,
+		    bytes);
+}
+
+/* Open/close many times; the driver's cache must not grow. */
+static void no_growth(void)
+{
+	long i, grew = -1, limit = m->cycles / 100000 + 1;
+	const struct cache *c;
+	double t;
+	int fd;
+	bool ok = drv_cache[0] && take_snap(&s0) == 0;
+
+	t = now();
+	for (i = 0; ok && i < m->cycles; i++) {
+		fd = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
+		if (fd < 0 || close(fd)) {
+			diag("cycle %ld: %s", i, strerror(errno));
+			ok = false;
+		}
+	}
+	t = now() - t;
+	ok = ok && take_snap(&s1) == 0;
+	c = ok ? find(&s1, drv_cache) : NULL;
+	if (c) {
+		long total = 0;
+
+		grew = delta(&s0, c);
+		for (i = 0; i < s1.n; i++)
+			total += delta(&s0, &s1.c[i]) * s1.c[i].size;
+		diag("%ld open/close cycles in %.1f s: %s %+ld objects "
+		     "(%ld in use after), all caches %+ld bytes", m->cycles, t,
+		     drv_cache, grew, c->active, total);
+	}
+	/* a leak of one object in 100,000 cycles would show */
+	tap(c && grew < limit, "%ld open/close cycles: %s grew %ld (< %ld)",
+	    m->cycles, drv_cache[0] ? drv_cache : "driver's cache", grew,
+	    limit);
+}
+
+/* n files open at once, each holding its own number. */
+static void many_open(void)
+{
+	long n = m->many, i, bad = 0, held = -1;
+	int *fds = calloc(n, sizeof(*fds));
+	const struct cache *c;
+	bool ok = fds && raise_nofile(n) && take_snap(&s0) == 0;
+	double t = now();
+
+	for (i = 0; ok && i < n; i++) {
+		fds[i] = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
+		if (fds[i] < 0 || pwrite(fds[i], &i, sizeof(i), 0) !=
+				  sizeof(i)) {
+			diag("open+write #%ld: %s", i, strerror(errno));
+			ok = false;
+		}
+	}
+	ok = ok && take_snap(&s1) == 0;
+	for (i = 0; ok && i < n; i++) {
+		long got = -1;
+
+		if (pread(fds[i], &got, sizeof(got), 0) != sizeof(got) ||
+		    got != i)
+			bad++;
+	}
+	c = ok ? find(&s1, drv_cache) : NULL;
+	if (c)
+		held = delta(&s0, c);
+	while (fds && i-- > 0)
+		if (fds[i] >= 0 && close(fds[i])) {
+			diag("close #%ld: %s", i, strerror(errno));
+			ok = false;
+		}
+	t = now() - t;
+	free(fds);
+	if (ok)
+		diag("%ld files open at once (%.1f s): %ld read back another "
+		     "file's data; %s held %+ld objects", n, t, bad,
+		     drv_cache, held);
+	tap(ok && !bad && held >= n, "%ld files open at once, each its own "
+	    "buffer", n);
+}
+
+/* The facts a reader needs to interpret the numbers. */
+static void print_machine(void)
+{
+	static const char *const files[] = {
+		"/proc/sys/kernel/osrelease", "/proc/cmdline",
+		"/sys/devices/system/cpu/online",
+		"/sys/devices/system/cpu/vulnerabilities/meltdown",
+		"/sys/devices/system/cpu/vulnerabilities/spectre_v2",
+	};
+	char line[512];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		FILE *f = fopen(files[i], "re");
+
+		if (f && fgets(line, sizeof(line), f))
+			diag("%s: %.*s", files[i], (int)strcspn(line, "\n"),
+			     line);
+		if (f)
+			fclose(f);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	int ret;
+	bool ran;
+
+	if (argc == 2 && !strcmp(argv[1], "--short")) {
+		m = &quick;
+	} else if (argc != 1) {
+		fprintf(stderr, "usage: %s [--short]\n", argv[0]);
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(pairs) + 5);
+
+	print_machine();
+	ret = mod_load("");
+	tap(ret == 0 || ret == -EEXIST, "bench: module loaded (%s)",
+	    strerror(-ret));
+	diag("TSC: %.0f MHz; %d rounds; %s", ticks_per_sec() / 1e6,
+	     m->rounds, m->targets ? "targets judged" : "short run: no targets");
+	ran = run_rounds();
+	print_tables();
+	tap(ran, "bench: every sample ran and gave a positive rate");
+	judge_pairs();
+	slab_per_open();
+	no_growth();
+	many_open();
+	if (ret == 0 && mod_unload())
+		diag("unload: %s", strerror(errno));
+	printf("# %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
