@@ -39,9 +39,14 @@ no_leaks() {
 	echo "ok 1 kmemleak: no unreferenced object $1"
 }
 
+now() { cut -d. -f1 /proc/uptime; }
+
 echo clear >$km || status=1
+t0=$(now)
 sh /guest-check.sh || status=1
 no_leaks "after the suite" || status=1
+t1=$(now)
 /faults || status=1
 no_leaks "after the fault sweep" || status=1
+echo "# suite $((t1 - t0)) s, fault sweep $(($(now) - t1)) s"
 exit $status

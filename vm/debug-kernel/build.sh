@@ -37,7 +37,7 @@ if [ ! -f "$tree/.built" ]; then
 	lost=$(grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$frag" |
 		grep -vxF -f .config || true)
 	if [ -n "$lost" ]; then
-		echo "build.sh: options that did not stick (missing dependency?):" >&2
+		echo "build.sh: these options did not stick (dependency?):" >&2
 		echo "$lost" >&2
 		exit 1
 	fi
