@@ -173,3 +173,20 @@ bench:
 	bash tests/bench.sh
 
 .PHONY: bench
+
+# ---- sanitizer tier (issue 3) ----------------------------------------------
+# make check-debug     the suite and a fail-nth fault sweep under a KASAN,
+#                      kmemleak, lockdep, UBSAN kernel built from Debian's
+#                      linux-source-6.1 (cached after the first build)
+# make mutants-debug   plant tests/mutants/debug.txt; check-debug must fail
+build/vm/faults: tests/faults.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
+
+check-debug:
+	bash tests/check-debug.sh
+
+mutants-debug:
+	bash tests/mutants.sh tests/mutants/debug.txt tests/check-debug.sh
+
+.PHONY: check-debug mutants-debug
