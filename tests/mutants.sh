@@ -36,8 +36,14 @@ while IFS=$'\t' read -r name subst; do
 	else
 		caught=$(grep -E '^not ok' "$work/$name.log" | head -n 3 |
 			sed 's/^not ok [-0-9]* *//' | paste -sd ';')
-		echo "ok - mutant $name caught by: $caught"
-		pass=$((pass + 1))
+		if [ -n "$caught" ]; then
+			echo "ok - mutant $name caught by: $caught"
+			pass=$((pass + 1))
+		else
+			tail -n 5 "$work/$name.log" | sed 's/^/# /'
+			echo "not ok - mutant $name: the check failed but named no case"
+			fail=$((fail + 1))
+		fi
 	fi
 done <"$list"
 echo "$pass passed, $fail failed"
