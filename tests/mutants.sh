@@ -1,11 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make mutants`: plant each bug of tests/mutants/driver.txt in a copy of the
-# tree and run the VM suite on it (6.1 only).  A mutant the suite does not
-# catch is a test that cannot fail: that is a failure here.
+# tree and run the VM suite on it (6.1 only; HELLO_MUTANT_KERNELS=arm64 for
+# the arm64 VM).  A mutant the suite does not catch is a test that cannot
+# fail: that is a failure here.
 set -eu
 cd "$(dirname "$0")/.."
 list=${1:-tests/mutants/driver.txt}
+kernels=${HELLO_MUTANT_KERNELS:-linux-image-amd64}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0
@@ -22,7 +24,7 @@ while IFS=$'\t' read -r name subst; do
 		continue
 	fi
 	echo "# mutant $name: running the suite"
-	if HELLO_KERNELS=linux-image-amd64 bash "$work/tree/tests/check.sh" \
+	if HELLO_KERNELS=$kernels bash "$work/tree/tests/check.sh" \
 		>"$work/$name.log" 2>&1; then
 		echo "not ok - mutant $name survived: no test failed"
 		fail=$((fail + 1))

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: kernel-arm.sh arm64|arm
 # Cross-builds Debian's linux-source-6.1 into the cache and prints
-# "VERSION IMAGE KDIR" (IMAGE is - when nothing bootable was built):
+# "NAME IMAGE KDIR" like vm/kernel.sh (NAME is ARCH-VERSION; IMAGE is -
+# when nothing bootable was built):
 #   arm64: tinyconfig + vm/arm64-virt.config, the whole kernel (Image and
 #          Module.symvers), for qemu -M virt;
 #   arm:   multi_v7_defconfig, `make modules_prepare` only: enough to build
 #          the module for 32-bit arm and see its warnings.
-# A build is kept under the source version and a hash of its .config, so a
-# changed fragment, source or compiler builds anew.  Fails if an option the
-# fragment asks for does not survive olddefconfig.
+# A build is kept under the source version and a hash of what makes its
+# .config (base config, fragment, compiler), so a change to any of them
+# builds anew.  Fails if an option the fragment asks for does not survive
+# olddefconfig.
 set -eu
 arch=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,31 +44,31 @@ kmake() {
 	nice -n 10 make -s -C "$src" ARCH="$arch" CROSS_COMPILE="$cross" "$@"
 }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-kmake O="$tmp" "$base" >&2
-if [ -n "$frag" ]; then
-	cat "$frag" >>"$tmp/.config"	# later lines win
-	kmake O="$tmp" olddefconfig >&2
-	lost=$(grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$frag" |
-		grep -vxF -f "$tmp/.config" || true)
-	if [ -n "$lost" ]; then
-		echo "kernel-arm.sh: options in $frag that did not stick:" >&2
-		echo "$lost" >&2
-		exit 1
-	fi
-fi
-hash=$(sha256sum "$tmp/.config" | cut -c1-12)
-out=$cache/$arch-$ver-$hash
+# a build is named by what makes its .config: base, fragment, compiler
+key=$({ echo "$base"; if [ -n "$frag" ]; then cat "$frag"; fi
+	"${cross}gcc" --version | head -n 1; } | sha256sum | cut -c1-12)
+out=$cache/$arch-$ver-$key
 
 if [ ! -f "$out/.built" ]; then
 	echo "# building Linux $ver for $arch ($targets) in $out" >&2
 	find "$cache" -maxdepth 1 -name "$arch-*" -exec rm -rf {} +
 	mkdir -p "$out"
-	cp "$tmp/.config" "$out/.config"
-	kmake O="$out" olddefconfig >&2
+	log=$out/config.log
+	kmake O="$out" "$base" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+	if [ -n "$frag" ]; then
+		cat "$frag" >>"$out/.config"	# later lines win
+		kmake O="$out" olddefconfig >>"$log" 2>&1 ||
+			{ cat "$log" >&2; exit 1; }
+		lost=$(grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$frag" |
+			grep -vxF -f "$out/.config" || true)
+		if [ -n "$lost" ]; then
+			echo "kernel-arm.sh: options in $frag that did not" \
+				"stick:" "$lost" >&2
+			exit 1
+		fi
+	fi
 	# shellcheck disable=SC2086
 	kmake O="$out" -j"$(nproc)" $targets >&2
 	touch "$out/.built"
 fi
-echo "$ver ${image:+$out/}${image:--} $out"
+echo "$arch-$ver ${image:+$out/}${image:--} $out"
