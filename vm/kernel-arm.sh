@@ -35,7 +35,7 @@ ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 src=$cache/linux-source-$ver
 if [ ! -f "$src/.extracted" ]; then
 	echo "# extracting linux-source $ver into $src" >&2
-	rm -rf "$src"
+	find "$cache" -maxdepth 1 -name 'linux-source-*' -exec rm -rf {} +
 	mkdir -p "$src"
 	tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$src" --strip-components=1
 	touch "$src/.extracted"
