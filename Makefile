@@ -190,3 +190,48 @@ mutants-debug:
 	bash tests/mutants.sh tests/mutants/debug.txt tests/check-debug.sh
 
 .PHONY: check-debug mutants-debug
+
+# ---- arm64 and 32-bit arm (issue 7) ----------------------------------------
+# make check-arm64     the suite in an arm64 kernel cross-built from Debian's
+#                      linux-source-6.1, booted in qemu's virt board, and
+#                      the W=1 build against a 32-bit arm (multi_v7) tree
+# make build-arm32     only the 32-bit arm W=1 build
+ARM64_CC := aarch64-linux-gnu-gcc
+
+vm-bins-arm64: build/vm-arm64/suite build/vm-arm64/hello_test \
+	build/vm-arm64/fuzz build/vm-arm64/stress build/vm-arm64/bench
+
+build/vm-arm64/fuzz: tests/fuzz.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
+
+build/vm-arm64/stress: tests/stress.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
+
+build/vm-arm64/bench: tests/bench.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
+
+build/vm-arm64/suite: tests/suite.c tests/lib.c tests/lib.h
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
+
+build/vm-arm64/hello_test: test.c
+	@mkdir -p $(@D)
+	$(ARM64_CC) $(WARN) $(CFLAGS) -static -o $@ $<
+
+# The module compiled but not linked: for a tree made by modules_prepare,
+# which has no Module.symvers for modpost to check the module against.
+object-for:
+	@mkdir -p $(OUT)
+	@ln -sf $(CURDIR)/Kbuild $(CURDIR)/hello_kmalloc.c $(OUT)/
+	$(MAKE) -C $(KDIR) M=$(abspath $(OUT)) W=1 hello_kmalloc.o
+
+check-arm64:
+	HELLO_KERNELS="arm64 arm" bash tests/check.sh
+
+build-arm32:
+	HELLO_KERNELS=arm bash tests/check.sh
+
+.PHONY: vm-bins-arm64 object-for check-arm64 build-arm32

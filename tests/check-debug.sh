@@ -12,7 +12,7 @@ boot_args="init_on_alloc=0 slub_debug=FZPU log_buf_len=8M"
 # identify_cpu() has cleared the CPU feature bits makes 6.1's KASAN take a
 # direct-map address for a wild one (pgtable_l5_enabled() reads them)
 boot_args="$boot_args no5lvl"
-boot_args="$boot_args hello.fuzz_ops=200000"
+boot_args="$boot_args hello.fuzz_ops=200000 hello.bench=0"
 out=build/debug
 
 pass=0

@@ -3,6 +3,9 @@
 # `make check`: for each Debian kernel, build the module with W=1 against its
 # headers and boot the session and the suite in it.  Prints every case and
 # ends with "N passed, N failed"; exits non-zero on any failure.
+# HELLO_KERNELS may also name arm64 (cross-built from linux-source, booted
+# in qemu's virt board: `make check-arm64`) and arm (32-bit, the W=1 build
+# only).
 set -eu
 cd "$(dirname "$0")/.."
 kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
@@ -23,11 +26,30 @@ result() {	# result ok|fail NAME
 }
 
 bash vm/deps.sh
-make -s vm-bins
 
 for meta in $kernels; do
+	# per kind of kernel: where it comes from, make's cross-compile
+	# variables and target for the module (arm's tree has no
+	# Module.symvers, so its module is compiled, not linked), the machine
+	# qemu emulates ('': not booted), the make target and directory of the
+	# static test programs, and boot arguments of its own (the fuzzer's
+	# operation count is sized to TCG's speed)
+	args=$boot_args build=module-for made="module builds"
+	case $meta in
+	arm64)	fetch=vm/kernel-arm.sh qemu=arm64
+		cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
+		bins=vm-bins-arm64 bindir=build/vm-arm64
+		args="$args hello.fuzz_ops=${HELLO_FUZZ_OPS_ARM64:-200000}"
+		bash vm/deps.sh qemu-system-arm gcc-aarch64-linux-gnu \
+			libc6-dev-arm64-cross ;;
+	arm)	fetch=vm/kernel-arm.sh qemu='' bins='' bindir=''
+		cross="ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-"
+		build=object-for made="module compiles (not linked)" ;;
+	*)	fetch=vm/kernel.sh qemu=x86_64 cross=''
+		bins=vm-bins bindir=build/vm ;;
+	esac
 	echo "# == $meta: fetching kernel and headers"
-	if ! info=$(bash vm/kernel.sh "$meta"); then
+	if ! info=$(bash "$fetch" "$meta"); then
 		result fail "$meta: fetch kernel and headers"
 		continue
 	fi
@@ -35,22 +57,30 @@ for meta in $kernels; do
 	out=build/$abi
 
 	echo "# == $abi: building hello_kmalloc.ko (W=1)"
-	if make -s module-for KDIR="$kdir" OUT="$out" >"$out.build.log" 2>&1 &&
+	mkdir -p "$out"
+	# shellcheck disable=SC2086
+	if make -s "$build" KDIR="$kdir" OUT="$out" $cross \
+		>"$out.build.log" 2>&1 &&
 		! grep -q 'warning:' "$out.build.log"; then
-		result ok "$abi: module builds with W=1 and 0 warnings"
+		result ok "$abi: $made with W=1 and 0 warnings"
 	else
 		cat "$out.build.log"
-		result fail "$abi: module builds with W=1 and 0 warnings"
+		result fail "$abi: $made with W=1 and 0 warnings"
 		continue
 	fi
 
-	bash vm/initramfs.sh "$out/initrd.gz" tests/guest-check.sh \
-		"$out/hello_kmalloc.ko" build/vm/suite build/vm/hello_test \
-		build/vm/fuzz build/vm/stress build/vm/bench \
-		tests/session.sh
+	[ -n "$qemu" ] || continue	# built, not booted
+
+	make -s "$bins"
+	busybox=/bin/busybox
+	[ "$qemu" = x86_64 ] || busybox=$(bash vm/busybox.sh "$qemu")
+	HELLO_BUSYBOX=$busybox bash vm/initramfs.sh "$out/initrd.gz" \
+		tests/guest-check.sh "$out/hello_kmalloc.ko" \
+		"$bindir/suite" "$bindir/hello_test" "$bindir/fuzz" \
+		"$bindir/stress" "$bindir/bench" tests/session.sh
 	echo "# == $abi: booting (TCG), the suite follows"
-	bash vm/boot.sh "$vmlinuz" "$out/initrd.gz" "$out/console.log" 600 \
-		"$boot_args" | tee "$out/results.tap"
+	HELLO_ARCH=$qemu bash vm/boot.sh "$vmlinuz" "$out/initrd.gz" \
+		"$out/console.log" 600 "$args" | tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}	# boot.sh's status, not tee's
 
 	# count the VM's cases; a plan that was not met is one more failure

@@ -30,6 +30,8 @@ struct tcase {
  * print "ok"/"not ok" for each.
  */
 int tap_run(const struct tcase *cases, size_t n);
+/* 0: run the cases in this process instead (they share state, or a thread) */
+extern int tap_fork;
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Report a failed expectation with its location and errno, then fail. */

@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make mutants`: plant each bug of tests/mutants/driver.txt in a copy of the
-# tree and run the VM suite on it (6.1 only).  A mutant the suite does not
-# catch is a test that cannot fail: that is a failure here.
+# tree and run the VM suite on it (6.1 only; HELLO_MUTANT_KERNELS=arm64 for
+# the arm64 VM).  A mutant the suite does not catch is a test that cannot
+# fail: that is a failure here.
 # Usage: mutants.sh [LIST [CHECK]]   CHECK defaults to tests/check.sh
 set -eu
 cd "$(dirname "$0")/.."
 list=${1:-tests/mutants/driver.txt}
 check=${2:-tests/check.sh}
+kernels=${HELLO_MUTANT_KERNELS:-linux-image-amd64}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pass=0
@@ -25,7 +27,7 @@ while IFS=$'\t' read -r name subst; do
 	fi
 	echo "# mutant $name: running the suite"
 	# the fuzzer finds its planted bugs in under 300 ops: 100000 will do
-	if HELLO_KERNELS=linux-image-amd64 \
+	if HELLO_KERNELS=$kernels \
 		HELLO_BOOT_ARGS=hello.fuzz_ops=100000 bash "$work/tree/$check" \
 		>"$work/$name.log" 2>&1; then
 		echo "not ok - mutant $name survived: no test failed"

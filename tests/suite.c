@@ -363,9 +363,16 @@ static int t_read_efault(void)
 	return 0;
 }
 
+/*
+ * How far a user copy gets before the fault is the architecture's business:
+ * x86 copies up to the unmapped page, arm64 stores 16 bytes at a time and
+ * may copy as little as one byte.  The kernel only promises that a copy
+ * stores something when anything can be stored, and reports what it did.
+ */
 static int t_read_partial(void)
 {
 	unsigned char pat[SZ], *edge = edge_buf(10);
+	ssize_t n;
 	int fd;
 
 	EXPECT(edge, "edge buffer");
@@ -373,9 +380,11 @@ static int t_read_partial(void)
 	fd = open_filled(O_RDWR, pat);
 	EXPECT(fd >= 0, "open");
 	EXPECT(lseek(fd, 2, SEEK_SET) == 2, "seek");
-	EXPECT(read(fd, edge, SZ) == 10, "read 64 into 10 mapped bytes");
-	EXPECT(!memcmp(edge, pat + 2, 10), "data");
-	EXPECT(offset_of(fd) == 12, "offset advanced by what was copied");
+	n = read(fd, edge, SZ);
+	EXPECT(n >= 1 && n <= 10, "read 64 into 10 mapped bytes: %zd", n);
+	diag("read copied %zd of the 10 bytes before the hole", n);
+	EXPECT(!memcmp(edge, pat + 2, n), "data");
+	EXPECT(offset_of(fd) == 2 + n, "offset advanced by what was copied");
 	close(fd);
 	return 0;
 }
@@ -474,6 +483,7 @@ static int t_write_efault(void)
 static int t_write_partial(void)
 {
 	unsigned char pat[SZ], got[SZ], *edge = edge_buf(10);
+	ssize_t n;
 	int fd, i;
 
 	EXPECT(edge, "edge buffer");
@@ -482,9 +492,11 @@ static int t_write_partial(void)
 	fd = open_filled(O_RDWR, pat);
 	EXPECT(fd >= 0, "open");
 	EXPECT(lseek(fd, 5, SEEK_SET) == 5, "seek");
-	EXPECT(write(fd, edge, 30) == 10, "write 30 from 10 mapped bytes");
-	EXPECT(offset_of(fd) == 15, "offset");
-	memset(pat + 5, 'E', 10);
+	n = write(fd, edge, 30);	/* 1 to 10: see t_read_partial() */
+	EXPECT(n >= 1 && n <= 10, "write 30 from 10 mapped bytes: %zd", n);
+	diag("write copied %zd of the 10 bytes before the hole", n);
+	EXPECT(offset_of(fd) == 5 + n, "offset");
+	memset(pat + 5, 'E', n);
 	EXPECT(contents(fd, got) == 0, "pread");
 	for (i = 0; i < SZ; i++)
 		EXPECT(got[i] == pat[i], "byte %d is 0x%02x, want 0x%02x", i,

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: initramfs.sh OUT.cpio.gz JOB [FILE...]
 # A gzip'd newc cpio: static busybox, vm/init as /init, JOB as /job, and
-# each FILE in / under its own name.
+# each FILE in / under its own name.  HELLO_BUSYBOX names another busybox
+# (for another architecture: vm/busybox.sh); /bin/busybox by default.
 set -eu
 out=$1 job=$2
 shift 2
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,dev,proc,sys,tmp}
-cp /bin/busybox "$root/bin/busybox"
+cp "${HELLO_BUSYBOX:-/bin/busybox}" "$root/bin/busybox"
 cp "$(dirname "$0")/init" "$root/init"
 cp "$job" "$root/job"
 for f in "$@"; do
