@@ -63,24 +63,6 @@ static int hello_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * copy_to_user() for at most HELLO_BUF_SIZE bytes of a stack array whose
- * bounds the caller checked: plain stores to the user, as filldir() does,
- * instead of a string copy and the hardened-usercopy object check.  Only
- * a fault takes copy_to_user(), to tell how many bytes got through.
- */
-static size_t hello_copy_out(char __user *to, const u8 *from, size_t n)
-{
-	if (!user_access_begin(to, n))
-		return n;
-	unsafe_copy_to_user(to, from, n, fault);
-	user_access_end();
-	return 0;
-fault:
-	user_access_end();
-	return copy_to_user(to, from, n);
-}
-
 static ssize_t hello_read(struct file *file, char __user *ubuf, size_t count,
 			  loff_t *ppos)
 {
@@ -96,12 +78,11 @@ static ssize_t hello_read(struct file *file, char __user *ubuf, size_t count,
 	if (!n)
 		return 0;
 
-	/* the whole buffer: a fixed-size copy is a few moves, not a call */
 	spin_lock(&hf->lock);
-	memcpy(snap, hf->buf, sizeof(snap));
+	memcpy(snap, hf->buf + pos, n);
 	spin_unlock(&hf->lock);
 
-	left = hello_copy_out(ubuf, snap + pos, n);
+	left = copy_to_user(ubuf, snap, n);
 	if (left == n)
 		return -EFAULT;
 
