@@ -40,7 +40,6 @@
 #define PAGE		4096UL
 #define ARENA		((unsigned char *)0x200000000UL)
 #define ARENA_PAGES	(3 + 2 * MAXSEG)
-#define HUGE_LEN	(1ULL << 62)	/* fails access_ok() on any x86-64 */
 
 enum kind { OPEN, CLOSE, READ, WRITE, PREAD, PWRITE, READV, WRITEV, PREADV,
 	    PWRITEV, LSEEK, KINDS };
@@ -89,6 +88,12 @@ static uint8_t expect_dst[MAXSEG][STRIDE];	/* what a read leaves there */
  * length clamped to MAX_RW_COUNT before access_ok())?
  */
 static bool vec_mode_first, vec_one_ubuf;
+/*
+ * The longest length access_ok() passes for a buffer at ARENA, also asked
+ * at start: it depends on the architecture and on the kernel's virtual
+ * address bits (2^47 on x86-64, 2^39 on an arm64 with VA_BITS_39).
+ */
+static uint64_t user_len_max;
 
 static uint64_t opt_seed, opt_ops = 100000;
 static bool seed_given;
@@ -198,15 +203,20 @@ static bool can_write(const struct mfile *f)
 	return has_file(f) && (f->mode == M_WRONLY || f->mode == M_RDWR);
 }
 
-/* access_ok(): the arena is below 2^34, so only lengths >= 2^62 fail */
+/*
+ * access_ok(): every buffer lies within ARENA_PAGES of ARENA, so a length
+ * decides alone unless it falls that close to the limit
+ */
 static bool access_ok_m(uint64_t len)
 {
-	if (len > (1ULL << 41) && len < HUGE_LEN) {
+	uint64_t margin = ARENA_PAGES * PAGE;
+
+	if (len + margin > user_len_max && len < user_len_max + margin) {
 		fprintf(stderr, "fuzz: length %" PRIu64 " is not modelled\n",
 			len);
 		abort();
 	}
-	return len < HUGE_LEN;
+	return len <= user_len_max;
 }
 
 /* rw_verify_area() */
@@ -916,11 +926,12 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Ask the kernel the two VFS details that changed (see vec_mode_first). */
+/* Ask the kernel what differs between kernels (see vec_mode_first). */
 static int probe_vfs(void)
 {
 	struct iovec v = { ARENA, SIZE_MAX };
 	int fd = open(HELLO_DEV, O_WRONLY | O_CLOEXEC);
+	uint64_t lo, hi;
 	long ret;
 
 	EXPECT(fd >= 0, "open O_WRONLY");
@@ -940,6 +951,31 @@ static int probe_vfs(void)
 	EXPECT(ret == -EFAULT || ret == SZ,
 	       "readv(O_RDONLY, {LLONG_MAX}) gave %ld", ret);
 	vec_one_ubuf = ret == SZ;
+
+	/*
+	 * read() at the end of the file copies nothing, so it fails with
+	 * EFAULT exactly when access_ok() does (vfs_read() asks it first)
+	 */
+	fd = open(HELLO_DEV, O_RDONLY | O_CLOEXEC);
+	EXPECT(fd >= 0, "open O_RDONLY");
+	EXPECT(lseek(fd, SZ, SEEK_SET) == SZ, "lseek to the end");
+	lo = 1;				/* passes */
+	hi = 1ULL << 62;		/* fails on every 64-bit kernel */
+	EXPECT(read(fd, ARENA, lo) == 0, "read 1 byte at the end");
+	EXPECT(read(fd, ARENA, hi) < 0 && errno == EFAULT,
+	       "read 2^62 bytes: EFAULT");
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		ssize_t n = read(fd, ARENA, mid);
+
+		EXPECT(n == 0 || errno == EFAULT, "read %" PRIu64 " bytes",
+		       mid);
+		*(n == 0 ? &lo : &hi) = mid;
+	}
+	close(fd);
+	user_len_max = lo;
+	diag("access_ok() passes at most %" PRIu64 " bytes at %p",
+	     user_len_max, (void *)ARENA);
 	diag("readv/writev check the access mode %s the iovec; one segment "
 	     "is %s", vec_mode_first ? "before" : "after",
 	     vec_one_ubuf ? "clamped to MAX_RW_COUNT before access_ok()" :
