@@ -39,7 +39,7 @@ for meta in $kernels; do
 	arm64)	fetch=vm/kernel-arm.sh qemu=arm64
 		cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 		bins=vm-bins-arm64 bindir=build/vm-arm64
-		args="$args hello.fuzz_ops=${HELLO_FUZZ_OPS_ARM64:-200000}"
+		args="$args hello.fuzz_ops=${HELLO_FUZZ_OPS_ARM64:-1000000}"
 		bash vm/deps.sh qemu-system-arm gcc-aarch64-linux-gnu \
 			libc6-dev-arm64-cross ;;
 	arm)	fetch=vm/kernel-arm.sh qemu='' bins='' bindir=''
