@@ -51,7 +51,6 @@ out=$cache/$arch-$ver-$key
 
 if [ ! -f "$out/.built" ]; then
 	echo "# building Linux $ver for $arch ($targets) in $out" >&2
-	find "$cache" -maxdepth 1 -name "$arch-*" -exec rm -rf {} +
 	mkdir -p "$out"
 	log=$out/config.log
 	kmake O="$out" "$base" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
