@@ -6,6 +6,9 @@
  *
  *   bench          what `make bench` runs: 15 rounds, the memory
  *                  measurements at full size, and the targets as TAP cases
+ *   bench --floor  the same, plus /dev/hello_floor (tests/bench-floor,
+ *                  loaded by the caller) against the same baselines: the
+ *                  cost of the user copy alone, which no driver avoids
  *   bench --short  what `make check` runs: 3 short rounds and small memory
  *                  runs; checks only that every sample ran and gave sane
  *                  numbers (a slow or busy machine must not fail it)
@@ -17,7 +20,7 @@
  * alternated slices per side.
  *
  * Cost ratio = our time per op / the baseline's time per op
- *            = baseline ops/s / our ops/s  (1.00 = as cheap as the floor).
+ *            = baseline ops/s / our ops/s  (1.00 = as cheap as the baseline).
  * Speedup    = ops/s with 2 threads (one fd each) / ops/s with 1 thread.
  *
  * Every sample also prints a "# round" line that tests/bench.sh plots.
@@ -45,6 +48,7 @@
 #define MAX_ROUNDS	64
 #define MAX_CACHES	512
 #define MAX_BATCHES	1000
+#define FLOOR_DEV	"/dev/hello_floor"
 
 struct mode {
 	int rounds;
@@ -75,12 +79,14 @@ struct pair {
 	int ours_thr, base_thr;
 	double target;		/* max median cost ratio; 0: none */
 	bool speedup;		/* ratio = ours/base ops/s, not a cost */
+	bool floor;		/* a /dev/hello_floor row: with --floor only */
 	double ours_ops[MAX_ROUNDS], base_ops[MAX_ROUNDS], ratio[MAX_ROUNDS];
 };
 
 #define ROW(n, w, o, us, them, nus, nthem, tgt, sp)			\
 	{ .name = n, .what = w, .op = o, .ours = us, .base = them,	\
-	  .ours_thr = nus, .base_thr = nthem, .target = tgt, .speedup = sp }
+	  .ours_thr = nus, .base_thr = nthem, .target = tgt, .speedup = sp, \
+	  .floor = !strcmp(us, FLOOR_DEV) }
 
 static struct pair pairs[] = {
 	ROW("read64", "pread 64 B at 0", PREAD64, HELLO_DEV, "/dev/zero",
@@ -93,6 +99,10 @@ static struct pair pairs[] = {
 	    1, 1, 0, false),
 	ROW("write1", "pwrite 1 B at 0", PWRITE1, HELLO_DEV, "/dev/null",
 	    1, 1, 0, false),
+	ROW("read64-floor", "pread 64 B at 0", PREAD64, FLOOR_DEV,
+	    "/dev/zero", 1, 1, 0, false),
+	ROW("write64-floor", "pwrite 64 B at 0", PWRITE64, FLOOR_DEV,
+	    "/dev/null", 1, 1, 0, false),
 	ROW("2thr-read64", "pread 64 B", PREAD64, HELLO_DEV, HELLO_DEV,
 	    2, 1, 0, true),
 	ROW("2thr-read64-zero", "pread 64 B", PREAD64, "/dev/zero",
@@ -104,6 +114,13 @@ static struct pair pairs[] = {
 };
 
 static int passed, failed, tapno;
+static bool opt_floor;
+
+/* The floor rows are measured only with --floor. */
+static bool measured(const struct pair *p)
+{
+	return opt_floor || !p->floor;
+}
 
 static void tap(bool ok, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -441,6 +458,8 @@ static bool run_rounds(void)
 		for (p = pairs; p < pairs + ARRAY_SIZE(pairs) && ok; p++) {
 			int i = r ? r - 1 : 0;
 
+			if (!measured(p))
+				continue;
 			ok = p->speedup ? speedup_round(p, i)
 					: cost_round(p, i);
 			p->ratio[i] = p->speedup
@@ -461,26 +480,27 @@ static void print_tables(void)
 	const struct pair *p;
 	int n = m->rounds;
 
-	diag("cost ratio = time per op on /dev/hello0 / time per op on the "
-	     "baseline (lower is better, 1.00 = the floor); median (min-max) "
+	diag("cost ratio = time per op on the device / time per op on the "
+	     "baseline (lower is better, 1.00 = as cheap); median (min-max) "
 	     "of %d rounds in one boot, each round %d alternated batches per "
 	     "side, a side's time per op its median batch", n, m->batches);
 	puts("#");
-	diag("| test | op | /dev/hello0 ops/s | baseline | baseline ops/s "
+	diag("| test | op | device ops/s | baseline | baseline ops/s "
 	     "| cost ratio, median (min-max) | target |");
 	diag("|---|---|---:|---|---:|---|---|");
 	for (p = pairs; p < pairs + ARRAY_SIZE(pairs); p++) {
 		char target[32] = "-";
 
-		if (p->speedup)
+		if (p->speedup || !measured(p))
 			continue;
 		if (p->target)
 			snprintf(target, sizeof(target), "<= %.2f %s",
 				 p->target,
 				 median(p->ratio, n) <= p->target ? "met"
 								   : "MISSED");
-		diag("| %s | %s | %.0f | %s | %.0f | %.3f (%.3f-%.3f) | %s |",
-		     p->name, p->what, median(p->ours_ops, n), p->base,
+		diag("| %s | %s%s%s | %.0f | %s | %.0f | %.3f (%.3f-%.3f) | %s |",
+		     p->name, p->what, p->floor ? " on " : "",
+		     p->floor ? p->ours : "", median(p->ours_ops, n), p->base,
 		     median(p->base_ops, n), median(p->ratio, n),
 		     vmin(p->ratio, n), vmax(p->ratio, n), target);
 	}
@@ -494,7 +514,7 @@ static void print_tables(void)
 	     "| speedup, median (min-max) |");
 	diag("|---|---|---:|---:|---|");
 	for (p = pairs; p < pairs + ARRAY_SIZE(pairs); p++) {
-		if (!p->speedup)
+		if (!p->speedup || !measured(p))
 			continue;
 		diag("| %s | %s on %s | %.0f | %.0f | %.2f (%.2f-%.2f) |",
 		     p->name, p->what, p->ours, median(p->ours_ops, n),
@@ -513,6 +533,8 @@ static void judge_pairs(void)
 		double med = median(p->ratio, n);
 		bool ok = sane(med);
 
+		if (!measured(p))
+			continue;
 		if (!m->targets || !p->target) {
 			tap(ok, "%s: %d rounds ran, sane ops/s (%s %.3f)",
 			    p->name, n, p->speedup ? "speedup" : "cost ratio",
@@ -892,17 +914,22 @@ static void print_machine(void)
 
 int main(int argc, char **argv)
 {
-	int ret;
+	const struct pair *p;
+	int ret, planned = 5;
 	bool ran;
 
 	if (argc == 2 && !strcmp(argv[1], "--short")) {
 		m = &quick;
+	} else if (argc == 2 && !strcmp(argv[1], "--floor")) {
+		opt_floor = true;
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--short]\n", argv[0]);
+		fprintf(stderr, "usage: %s [--short | --floor]\n", argv[0]);
 		return 2;
 	}
+	for (p = pairs; p < pairs + ARRAY_SIZE(pairs); p++)
+		planned += measured(p);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%zu\n", ARRAY_SIZE(pairs) + 5);
+	printf("TAP version 13\n1..%d\n", planned);
 
 	print_machine();
 	ret = mod_load("");

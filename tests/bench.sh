@@ -3,8 +3,10 @@
 # `make bench`: boot Debian 6.1 with its stock options (no slub_debug, no
 # init_on_alloc=0) and run tests/bench.c in it: /dev/hello0 against
 # /dev/zero and /dev/null in one boot, the slab cost per open, 100,000 files
-# open at once.  Prints the TAP, the tables, and draws build/bench/bench.svg
-# (README's docs/bench.svg is a copy of one).  Ends "N passed, N failed".
+# open at once; also tests/bench-floor's /dev/hello_floor (the bare user
+# copy) against the same baselines.  Prints the TAP, the tables, and draws
+# build/bench/bench.svg (README's docs/bench.svg is a copy of one).  Ends
+# "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
 out=build/bench
@@ -14,9 +16,13 @@ bash vm/deps.sh gnuplot-nox
 make -s build/vm/bench
 read -r abi vmlinuz kdir <<<"$(bash vm/kernel.sh linux-image-amd64)"
 make -s module-for KDIR="$kdir" OUT="build/$abi"
-mkdir -p "$out"
+floor=build/$abi/bench-floor
+mkdir -p "$floor" "$out"
+ln -sf "$PWD/tests/bench-floor/Kbuild" "$PWD/tests/bench-floor/hello_floor.c" \
+	"$floor/"
+make -s -C "$kdir" M="$PWD/$floor" W=1 modules
 bash vm/initramfs.sh "$out/initrd.gz" tests/guest-bench.sh \
-	"build/$abi/hello_kmalloc.ko" build/vm/bench
+	"build/$abi/hello_kmalloc.ko" "$floor/hello_floor.ko" build/vm/bench
 echo "# == $abi: booting (TCG, stock options), the benchmark follows"
 vm=0
 bash vm/boot.sh "$vmlinuz" "$out/initrd.gz" "$out/console.log" 900 |
