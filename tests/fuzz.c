@@ -92,7 +92,8 @@ static bool vec_mode_first, vec_one_ubuf;
 /*
  * The longest length access_ok() passes for a buffer at ARENA, also asked
  * at start: it depends on the architecture and on the kernel's virtual
- * address bits (2^47 on x86-64, 2^39 on an arm64 with VA_BITS_39).
+ * address bits (x86-64: 2^47, or 2^56 with 5-level paging; 2^39 on an
+ * arm64 built with VA_BITS_39).
  */
 static uint64_t user_len_max;
 
