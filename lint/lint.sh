@@ -18,18 +18,8 @@ checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck}
 kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
 out=build/lint
 
-pass=0
-fail=0
-result() {	# result ok|fail NAME [LOG]: a TAP-like line, the log if failed
-	if [ "$1" = ok ]; then
-		pass=$((pass + 1))
-		echo "ok - $2"
-	else
-		fail=$((fail + 1))
-		[ -z "${3:-}" ] || sed 's/^/# /' "$3" | head -n 80
-		echo "not ok - $2"
-	fi
-}
+# shellcheck source=tests/result.sh
+. tests/result.sh
 wants() { case " $checks " in *" $1 "*) return 0 ;; esac; return 1; }
 
 files() {
@@ -160,5 +150,4 @@ if wants shellcheck; then
 	fi
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
+summary && [ "$pass" -gt 0 ]

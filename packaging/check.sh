@@ -22,18 +22,8 @@ depmod_files="modules.alias modules.alias.bin modules.builtin.alias.bin
 modules.builtin.bin modules.dep modules.dep.bin modules.devname
 modules.softdep modules.symbols modules.symbols.bin"
 
-pass=0
-fail=0
-result() {	# result ok|fail NAME [LOG]
-	if [ "$1" = ok ]; then
-		pass=$((pass + 1))
-		echo "ok - $2"
-	else
-		fail=$((fail + 1))
-		[ -z "${3:-}" ] || sed 's/^/# /' "$3" | tail -n 40
-		echo "not ok - $2"
-	fi
-}
+# shellcheck source=tests/result.sh
+. tests/result.sh
 step() {	# step NAME CMD...: one result for one command
 	local name=$1
 	shift
@@ -42,11 +32,6 @@ step() {	# step NAME CMD...: one result for one command
 	else
 		result fail "$name" "$tmp/step.log"
 	fi
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" = 0 ]
-	exit
 }
 
 [ "$(id -u)" = 0 ] || { result fail "runs as root (DKMS needs it)"; finish; }

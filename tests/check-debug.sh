@@ -15,22 +15,8 @@ boot_args="$boot_args no5lvl"
 boot_args="$boot_args hello.fuzz_ops=200000 hello.bench=0"
 out=build/debug
 
-pass=0
-fail=0
-result() {	# result ok|fail NAME
-	if [ "$1" = ok ]; then
-		pass=$((pass + 1))
-		echo "ok - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $2"
-	fi
-}
-finish() {
-	echo "$pass passed, $fail failed"
-	[ "$fail" = 0 ]
-	exit
-}
+# shellcheck source=tests/result.sh
+. tests/result.sh
 
 bash vm/deps.sh
 make -s vm-bins build/vm/faults

@@ -13,17 +13,8 @@ kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
 boot_args="init_on_alloc=0 slub_debug=FZPU ${HELLO_BOOT_ARGS:-}"
 splat='BUG|WARNING|Oops|Call Trace|Redzone|Poison|KFENCE|UBSAN|Kernel panic|general protection'
 
-pass=0
-fail=0
-result() {	# result ok|fail NAME
-	if [ "$1" = ok ]; then
-		pass=$((pass + 1))
-		echo "ok - $2"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $2"
-	fi
-}
+# shellcheck source=tests/result.sh
+. tests/result.sh
 
 bash vm/deps.sh
 
@@ -107,5 +98,4 @@ for meta in $kernels; do
 	fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary
