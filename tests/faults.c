@@ -53,18 +53,6 @@ static struct tally totals[8];
 static const char *total_names[8];
 static size_t ntotals;
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 /* From now on, the n-th fault point this thread reaches fails. */
 static int arm(unsigned int n)
 {
@@ -469,11 +457,11 @@ static int t_sweep_writev(void)
 static int t_setup(void)
 {
 	/* failslab skips GFP_KERNEL (sleeping) allocations unless told to */
-	EXPECT(write_str(DBG "failslab/ignore-gfp-wait", "N") == 0,
+	EXPECT(write_file(DBG "failslab/ignore-gfp-wait", "N") == 0,
 	       "no failslab in debugfs (CONFIG_FAILSLAB?)");
 	/* a stack trace per injected fault, to tell the driver's apart */
-	EXPECT(write_str(DBG "failslab/verbose", "2") == 0 &&
-	       write_str(DBG "fail_usercopy/verbose", "2") == 0,
+	EXPECT(write_file(DBG "failslab/verbose", "2") == 0 &&
+	       write_file(DBG "fail_usercopy/verbose", "2") == 0,
 	       "no fail_usercopy (CONFIG_FAULT_INJECTION_USERCOPY?)");
 	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	EXPECT(fail_nth >= 0, "no fail-nth (CONFIG_FAULT_INJECTION?)");
@@ -491,7 +479,7 @@ static int t_unload(void)
 	errno = -ret;
 	EXPECT(ret == 0, "unload after the sweeps");
 	EXPECT(nothing_left() == 0, "unload left something");
-	EXPECT(write_str(DBG "failslab/ignore-gfp-wait", "Y") == 0,
+	EXPECT(write_file(DBG "failslab/ignore-gfp-wait", "Y") == 0,
 	       "restore ignore-gfp-wait");
 	return 0;
 }

@@ -181,6 +181,20 @@ static void cache_shrink(const char *cache)
 	close(fd);
 }
 
+int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	if (n >= 0 && n != (ssize_t)strlen(s))
+		errno = EIO;
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
 long slab_live(const char *prefix, char *where, size_t wlen)
 {
 	const char *root = "/sys/kernel/debug/slab";

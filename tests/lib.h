@@ -74,6 +74,12 @@ unsigned char *edge_buf(size_t len);
 /* The file offset, or -1. */
 off_t offset_of(int fd);
 
+/*
+ * Write s as the whole new contents of the file at path (sysfs, debugfs,
+ * tracefs): 0, or -1 with errno set.
+ */
+int write_file(const char *path, const char *s);
+
 /* Fill a 64-byte buffer with bytes start, start+1, ... */
 void fill_seq(unsigned char *buf, size_t len, unsigned char start);
 

@@ -202,18 +202,6 @@ static int t_open_accounted(void)
 	return 0;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
-}
-
 /*
  * release() must wipe the buffer: trace kfree_sensitive() during our close().
  * No set_ftrace_pid: that arms the sched_switch tracepoint, and patching
