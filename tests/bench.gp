@@ -2,7 +2,7 @@
 # The per-round ratios of tests/bench.c, one point per round.
 # Usage: gnuplot -e "data='rounds.dat'; out='bench.svg'" tests/bench.gp
 # data: "TEST ROUND RATIO" per line, as tests/bench.sh extracts them.
-set terminal svg size 1000,480 dynamic font "sans,11" background "white"
+set terminal svg size 1200,500 dynamic font "sans,11" background "white"
 set output out
 set multiplot layout 1,2 title "hello\\_kmalloc vs the kernel's own devices, one boot (points: rounds; bars: targets)"
 
@@ -14,17 +14,17 @@ jitter(r) = (r - 8) * 0.02
 
 set grid ytics
 set key off
-set bmargin 4
+set bmargin 5
 set xrange [0.4:7.6]
 set yrange [0.6:*]
 set ylabel "cost ratio (our time/op / baseline's)"
-set xtics ("read64\nvs zero" 1, "write64\nvs null" 2, "open+close\nvs null" 3, "read1\nvs zero" 4, "write1\nvs null" 5, "floor\nread64" 6, "floor\nwrite64" 7)
+set xtics ("read64\nzero" 1, "write64\nnull" 2, "open+\nclose\nnull" 3, "read1\nzero" 4, "write1\nnull" 5, "floor\nread64\nzero" 6, "floor\nwrite64\nnull" 7)
 set arrow from 0.4,1 to 7.6,1 nohead dt 2 lc rgb "gray40"
 do for [i = 1:3] {
 	t = real(word(target, i))
 	set arrow from i - 0.3, t to i + 0.3, t nohead lw 2 lc rgb "red"
 }
-set title "cost ratio per round (1.00 = the floor)"
+set title "cost ratio per round (1.00 = as cheap as the baseline)"
 plot data using (idx(cost, strcol(1)) + jitter($2)):(idx(cost, strcol(1)) ? $3 : 1/0) \
 	with points pt 7 ps 0.6 lc rgb "#1f77b4"
 
