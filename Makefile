@@ -6,6 +6,7 @@
 # make demo            the user's session inside a Debian 6.1 VM
 # make check           the whole test suite in Debian 6.1 and 6.12 VMs
 # make mutants         plant known bugs in the driver; the suite must fail
+# make ci-fresh        CI's .ci/run in a new Debian 12 chroot (empty cache)
 # make clean
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -52,11 +53,14 @@ mutants:
 demo:
 	bash vm/demo.sh
 
+ci-fresh:
+	bash .ci/fresh-machine.sh
+
 clean:
 	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf build hello_test
 
-.PHONY: all modules vm-bins module-for check mutants demo clean
+.PHONY: all modules vm-bins module-for check mutants demo ci-fresh clean
 
 # --- Packaging and lint ----------------------------------------------------
 # make install         modules_install into /lib/modules/KREL/extra, depmod
