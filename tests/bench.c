@@ -79,14 +79,12 @@ struct pair {
 	int ours_thr, base_thr;
 	double target;		/* max median cost ratio; 0: none */
 	bool speedup;		/* ratio = ours/base ops/s, not a cost */
-	bool floor;		/* a /dev/hello_floor row: with --floor only */
 	double ours_ops[MAX_ROUNDS], base_ops[MAX_ROUNDS], ratio[MAX_ROUNDS];
 };
 
 #define ROW(n, w, o, us, them, nus, nthem, tgt, sp)			\
 	{ .name = n, .what = w, .op = o, .ours = us, .base = them,	\
-	  .ours_thr = nus, .base_thr = nthem, .target = tgt, .speedup = sp, \
-	  .floor = !strcmp(us, FLOOR_DEV) }
+	  .ours_thr = nus, .base_thr = nthem, .target = tgt, .speedup = sp }
 
 static struct pair pairs[] = {
 	ROW("read64", "pread 64 B at 0", PREAD64, HELLO_DEV, "/dev/zero",
@@ -116,10 +114,15 @@ static struct pair pairs[] = {
 static int passed, failed, tapno;
 static bool opt_floor;
 
+static bool is_floor(const struct pair *p)
+{
+	return !strcmp(p->ours, FLOOR_DEV);
+}
+
 /* The floor rows are measured only with --floor. */
 static bool measured(const struct pair *p)
 {
-	return opt_floor || !p->floor;
+	return opt_floor || !is_floor(p);
 }
 
 static void tap(bool ok, const char *fmt, ...)
@@ -499,8 +502,8 @@ static void print_tables(void)
 				 median(p->ratio, n) <= p->target ? "met"
 								   : "MISSED");
 		diag("| %s | %s%s%s | %.0f | %s | %.0f | %.3f (%.3f-%.3f) | %s |",
-		     p->name, p->what, p->floor ? " on " : "",
-		     p->floor ? p->ours : "", median(p->ours_ops, n), p->base,
+		     p->name, p->what, is_floor(p) ? " on " : "",
+		     is_floor(p) ? p->ours : "", median(p->ours_ops, n), p->base,
 		     median(p->base_ops, n), median(p->ratio, n),
 		     vmin(p->ratio, n), vmax(p->ratio, n), target);
 	}
