@@ -29,7 +29,7 @@ hello_test: test.c
 VM_BINS := build/vm/suite build/vm/hello_test
 vm-bins: $(VM_BINS)
 
-build/vm/suite: tests/suite.c tests/lib.c tests/lib.h
+build/vm/suite: tests/guest/suite.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
 
@@ -45,13 +45,13 @@ module-for:
 	$(MAKE) -C $(KDIR) M=$(abspath $(OUT)) W=1 modules
 
 check:
-	bash tests/check.sh
+	bash tests/host/check.sh
 
 mutants:
-	bash tests/mutants.sh
+	bash tests/host/mutants.sh
 
 demo:
-	bash vm/demo.sh
+	bash tests/host/demo.sh
 
 ci-fresh:
 	bash .ci/fresh-machine.sh
@@ -149,16 +149,16 @@ format:
 #                              (HELLO_KERNEL=linux-image-6.12-amd64: 6.12)
 vm-bins: build/vm/fuzz build/vm/stress
 
-build/vm/fuzz: tests/fuzz.c tests/lib.c tests/lib.h
+build/vm/fuzz: tests/guest/fuzz.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
 
-build/vm/stress: tests/stress.c tests/lib.c tests/lib.h
+build/vm/stress: tests/guest/stress.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
 
 fuzz:
-	bash tests/fuzz-vm.sh "$(SEED)" "$(OPS)"
+	bash tests/host/fuzz.sh "$(SEED)" "$(OPS)"
 
 .PHONY: fuzz
 
@@ -166,15 +166,15 @@ fuzz:
 # make bench           the driver against /dev/zero and /dev/null in one
 #                      Debian 6.1 boot with stock options: cost ratios, slab
 #                      per open, a chart (build/bench/bench.svg)
-# `make check` runs the same program short (tests/guest-check.sh).
+# `make check` runs the same program short (tests/guest/jobs/check.sh).
 vm-bins: build/vm/bench
 
-build/vm/bench: tests/bench.c tests/lib.c tests/lib.h
+build/vm/bench: tests/guest/bench.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
 
 bench:
-	bash tests/bench.sh
+	bash tests/host/bench.sh
 
 .PHONY: bench
 
@@ -182,16 +182,16 @@ bench:
 # make check-debug     the suite and a fail-nth fault sweep under a KASAN,
 #                      kmemleak, lockdep, UBSAN kernel built from Debian's
 #                      linux-source-6.1 (cached after the first build)
-# make mutants-debug   plant tests/mutants/debug.txt; check-debug must fail
-build/vm/faults: tests/faults.c tests/lib.c tests/lib.h
+# make mutants-debug   plant tests/mutants/check-debug.txt; check-debug must fail
+build/vm/faults: tests/guest/faults.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
 
 check-debug:
-	bash tests/check-debug.sh
+	bash tests/host/check-debug.sh
 
 mutants-debug:
-	bash tests/mutants.sh tests/mutants/debug.txt tests/check-debug.sh
+	bash tests/host/mutants.sh tests/mutants/check-debug.txt tests/host/check-debug.sh
 
 .PHONY: check-debug mutants-debug
 
@@ -205,19 +205,19 @@ ARM64_CC := aarch64-linux-gnu-gcc
 vm-bins-arm64: build/vm-arm64/suite build/vm-arm64/hello_test \
 	build/vm-arm64/fuzz build/vm-arm64/stress build/vm-arm64/bench
 
-build/vm-arm64/fuzz: tests/fuzz.c tests/lib.c tests/lib.h
+build/vm-arm64/fuzz: tests/guest/fuzz.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
 
-build/vm-arm64/stress: tests/stress.c tests/lib.c tests/lib.h
+build/vm-arm64/stress: tests/guest/stress.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
 
-build/vm-arm64/bench: tests/bench.c tests/lib.c tests/lib.h
+build/vm-arm64/bench: tests/guest/bench.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
 
-build/vm-arm64/suite: tests/suite.c tests/lib.c tests/lib.h
+build/vm-arm64/suite: tests/guest/suite.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
 	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
 
@@ -233,9 +233,9 @@ object-for:
 	$(MAKE) -C $(KDIR) M=$(abspath $(OUT)) W=1 hello_kmalloc.o
 
 check-arm64:
-	HELLO_KERNELS="arm64 arm" bash tests/check.sh
+	HELLO_KERNELS="arm64 arm" bash tests/host/check.sh
 
 build-arm32:
-	HELLO_KERNELS=arm bash tests/check.sh
+	HELLO_KERNELS=arm bash tests/host/check.sh
 
 .PHONY: vm-bins-arm64 object-for check-arm64 build-arm32

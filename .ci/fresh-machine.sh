@@ -25,7 +25,7 @@ if grep -q " $root/" /proc/mounts; then
 fi
 rm -rf --one-file-system "$root"
 
-bash vm/deps.sh debootstrap
+bash tests/host/deps.sh debootstrap
 debootstrap --variant=minbase --include="$base" bookworm "$root" \
 	http://deb.debian.org/debian >"$root.debootstrap.log" 2>&1 ||
 	{ tail -n 20 "$root.debootstrap.log" >&2; exit 1; }

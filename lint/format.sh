@@ -7,7 +7,7 @@
 # checkpatch accepts) does not survive it.  `make lint` is the gate.
 set -eu
 cd "$(dirname "$0")/.."
-bash vm/deps.sh clang-format
+bash tests/host/deps.sh clang-format
 style=file:$(bash lint/kernel-tools.sh)/.clang-format
 for f in $(git ls-files --cached --others --exclude-standard -- '*.c' '*.h'); do
 	[ -f "$f" ] || continue

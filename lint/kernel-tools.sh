@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 files="scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch .clang-format"
 
-bash vm/deps.sh linux-source-6.1 perl >&2
+bash tests/host/deps.sh linux-source-6.1 perl >&2
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 dir=$cache/kernel-tools/linux-source-$ver
 if [ ! -d "$dir" ]; then

@@ -18,8 +18,8 @@ checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck}
 kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
 out=build/lint
 
-# shellcheck source=tests/result.sh
-. tests/result.sh
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 wants() { case " $checks " in *" $1 "*) return 0 ;; esac; return 1; }
 
 files() {
@@ -48,7 +48,7 @@ echo "# userspace C:$user_c"
 echo "# shell:" "$(echo "$scripts" | paste -sd ' ')"
 
 mkdir -p "$out"
-bash vm/deps.sh sparse cppcheck shellcheck clang-format
+bash tests/host/deps.sh sparse cppcheck shellcheck clang-format
 
 # A kbuild tree of the module under DIR: Kbuild and the kernel C, linked.
 module_tree() {
@@ -86,7 +86,7 @@ fi
 # and W=1; any warning or error is a finding.
 for meta in $kernels; do
 	wants sparse || wants w1 || break
-	if ! info=$(bash vm/kernel.sh "$meta"); then
+	if ! info=$(bash tests/host/kernel.sh "$meta"); then
 		result fail "$meta: fetch headers"
 		continue
 	fi

@@ -22,8 +22,8 @@ depmod_files="modules.alias modules.alias.bin modules.builtin.alias.bin
 modules.builtin.bin modules.dep modules.dep.bin modules.devname
 modules.softdep modules.symbols modules.symbols.bin"
 
-# shellcheck source=tests/result.sh
-. tests/result.sh
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 step() {	# step NAME CMD...: one result for one command
 	local name=$1
 	shift
@@ -35,10 +35,10 @@ step() {	# step NAME CMD...: one result for one command
 }
 
 [ "$(id -u)" = 0 ] || { result fail "runs as root (DKMS needs it)"; finish; }
-bash vm/deps.sh dkms openssl kmod
+bash tests/host/deps.sh dkms openssl kmod
 abis=
 for meta in $metas; do
-	read -r abi _ _ <<<"$(bash vm/kernel.sh "$meta")"
+	read -r abi _ _ <<<"$(bash tests/host/kernel.sh "$meta")"
 	abis="$abis $abi"
 done
 abis=${abis# }

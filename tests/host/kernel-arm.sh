@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: kernel-arm.sh arm64|arm
 # Cross-builds Debian's linux-source-6.1 into the cache and prints
-# "NAME IMAGE KDIR" like vm/kernel.sh (NAME is ARCH-VERSION; IMAGE is -
+# "NAME IMAGE KDIR" like tests/host/kernel.sh (NAME is ARCH-VERSION; IMAGE is -
 # when nothing bootable was built):
-#   arm64: tinyconfig + vm/arm64-virt.config, the whole kernel (Image and
+#   arm64: tinyconfig + tests/configs/arm64-virt.config, the whole kernel (Image and
 #          Module.symvers), for qemu -M virt;
 #   arm:   multi_v7_defconfig, `make modules_prepare` only: enough to build
 #          the module for 32-bit arm and see its warnings.
@@ -18,7 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}/cross
 case $arch in
 arm64)	cross=aarch64-linux-gnu- gcc=gcc-aarch64-linux-gnu
-	base=tinyconfig frag=$here/arm64-virt.config
+	base=tinyconfig frag=$here/../configs/arm64-virt.config
 	targets="Image modules" image=arch/arm64/boot/Image ;;
 arm)	cross=arm-linux-gnueabihf- gcc=gcc-arm-linux-gnueabihf
 	base=multi_v7_defconfig frag=

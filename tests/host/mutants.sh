@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make mutants`: plant each bug of tests/mutants/driver.txt in a copy of the
+# `make mutants`: plant each bug of tests/mutants/check.txt in a copy of the
 # tree and run the VM suite on it (6.1 only; HELLO_MUTANT_KERNELS=arm64 for
 # the arm64 VM).  A mutant the suite does not catch is a test that cannot
 # fail: that is a failure here.
-# Usage: mutants.sh [LIST [CHECK]]   CHECK defaults to tests/check.sh
+# Usage: mutants.sh [LIST [CHECK]]   CHECK defaults to tests/host/check.sh
 set -eu
-cd "$(dirname "$0")/.."
-list=${1:-tests/mutants/driver.txt}
-check=${2:-tests/check.sh}
+cd "$(dirname "$0")/../.."
+list=${1:-tests/mutants/check.txt}
+check=${2:-tests/host/check.sh}
 kernels=${HELLO_MUTANT_KERNELS:-linux-image-amd64}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# Sourced by the scripts that print TAP-like cases (tests/check.sh,
-# tests/check-debug.sh, lint/lint.sh, packaging/check.sh).
+# Sourced by the scripts that print TAP-like cases (tests/host/check.sh,
+# tests/host/check-debug.sh, lint/lint.sh, packaging/check.sh).
 #   result ok|fail NAME [LOG]   one "ok - NAME" or "not ok - NAME" line,
 #                               counted; a failure shows LOG's last lines
 #   summary                     "N passed, N failed"; false if any failed

@@ -2,24 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: fuzz-vm.sh [SEED] [OPS]   (`make fuzz SEED=... OPS=...`)
 # Boots the Debian 6.1 VM (HELLO_KERNEL=linux-image-6.12-amd64 for 6.12)
-# running only tests/fuzz.c: OPS operations (default 1000000) from SEED
+# running only tests/guest/fuzz.c: OPS operations (default 1000000) from SEED
 # (default: a fresh one, printed).  Ends with "N passed, N failed".
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 seed=${1:-$(od -An -N8 -tu8 /dev/urandom | tr -d ' ')}
 ops=${2:-1000000}
 meta=${HELLO_KERNEL:-linux-image-amd64}
-bash vm/deps.sh
+bash tests/host/deps.sh
 make -s build/vm/fuzz
-read -r abi vmlinuz kdir <<<"$(bash vm/kernel.sh "$meta")"
+read -r abi vmlinuz kdir <<<"$(bash tests/host/kernel.sh "$meta")"
 out=build/$abi
 make -s module-for KDIR="$kdir" OUT="$out" >"$out.build.log" 2>&1 ||
 	{ cat "$out.build.log"; exit 1; }
 echo "/fuzz -s $seed -n $ops" >"$out/fuzz.job"
-bash vm/initramfs.sh "$out/fuzz.gz" "$out/fuzz.job" "$out/hello_kmalloc.ko" \
+bash tests/host/initramfs.sh "$out/fuzz.gz" "$out/fuzz.job" "$out/hello_kmalloc.ko" \
 	build/vm/fuzz
 echo "# fuzz: $abi, seed $seed, $ops ops"
-bash vm/boot.sh "$vmlinuz" "$out/fuzz.gz" "$out/fuzz-console.log" \
+bash tests/host/boot.sh "$vmlinuz" "$out/fuzz.gz" "$out/fuzz-console.log" \
 	$((300 + ops / 1000)) "init_on_alloc=0 slub_debug=FZPU" |
 	tee "$out/fuzz.tap"
 vm=${PIPESTATUS[0]}

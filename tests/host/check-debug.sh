@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make check-debug`: build (once, then cached) the sanitizer kernel of
-# vm/debug-kernel/, build the module against it, and boot the suite and the
-# fail-nth fault sweep in it (tests/guest-debug.sh).  Then no sanitizer may
+# tests/configs/sanitizers.config, build the module against it, and boot the suite and the
+# fail-nth fault sweep in it (tests/guest/jobs/debug.sh).  Then no sanitizer may
 # have reported anything on the console.  Prints every case and ends with
 # "N passed, N failed"; exits non-zero on any failure.
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 boot_args="init_on_alloc=0 slub_debug=FZPU log_buf_len=8M"
 # 4-level paging: with 5-level (qemu -cpu max has LA57), an interrupt while
 # identify_cpu() has cleared the CPU feature bits makes 6.1's KASAN take a
@@ -15,13 +15,13 @@ boot_args="$boot_args no5lvl"
 boot_args="$boot_args hello.fuzz_ops=200000 hello.bench=0"
 out=build/debug
 
-# shellcheck source=tests/result.sh
-. tests/result.sh
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 
-bash vm/deps.sh
+bash tests/host/deps.sh
 make -s vm-bins build/vm/faults
-echo "# == sanitizer kernel (vm/debug-kernel): build or reuse"
-if ! info=$(bash vm/debug-kernel/build.sh); then
+echo "# == sanitizer kernel (tests/configs/sanitizers.config): build or reuse"
+if ! info=$(bash tests/host/kernel-debug.sh); then
 	result fail "debug: the sanitizer kernel builds"
 	finish
 fi
@@ -39,11 +39,11 @@ else
 fi
 
 # every static test program (build/vm/*), so guest-check.sh finds its own
-bash vm/initramfs.sh "$out/initrd.gz" tests/guest-debug.sh \
-	"$out/hello_kmalloc.ko" build/vm/* tests/session.sh tests/guest-check.sh
+bash tests/host/initramfs.sh "$out/initrd.gz" tests/guest/jobs/debug.sh \
+	"$out/hello_kmalloc.ko" build/vm/* tests/guest/session.sh tests/guest/jobs/check.sh
 echo "# == booting the sanitizer kernel (TCG): suite, then fault sweep"
 start=$(date +%s)
-bash vm/boot.sh "$bzimage" "$out/initrd.gz" "$out/console.log" 3600 \
+bash tests/host/boot.sh "$bzimage" "$out/initrd.gz" "$out/console.log" 3600 \
 	"$boot_args" | tee "$out/results.tap"
 vm=${PIPESTATUS[0]}
 echo "# VM ran $(($(date +%s) - start)) s"

@@ -43,7 +43,7 @@ now() { cut -d. -f1 /proc/uptime; }
 
 echo clear >$km || status=1
 t0=$(now)
-sh /guest-check.sh || status=1
+sh /check.sh || status=1
 no_leaks "after the suite" || status=1
 t1=$(now)
 /faults || status=1

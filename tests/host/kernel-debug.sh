@@ -8,10 +8,10 @@
 # it writes Module.symvers, which an out-of-tree module needs to link.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-frag=$here/sanitizers.config
+frag=$here/../configs/sanitizers.config
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 
-bash "$here/../deps.sh" linux-source-6.1 bc flex bison libelf-dev \
+bash "$here/deps.sh" linux-source-6.1 bc flex bison libelf-dev \
 	libssl-dev xz-utils >&2
 src=/usr/src/linux-source-6.1.tar.xz
 ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)

@@ -6,7 +6,7 @@
  *
  *   bench          what `make bench` runs: 15 rounds, the memory
  *                  measurements at full size, and the targets as TAP cases
- *   bench --floor  the same, plus /dev/hello_floor (tests/bench-floor,
+ *   bench --floor  the same, plus /dev/hello_floor (tests/floor,
  *                  loaded by the caller) against the same baselines: the
  *                  cost of the user copy alone, which no driver avoids
  *   bench --short  what `make check` runs: 3 short rounds and small memory
@@ -23,7 +23,7 @@
  *            = baseline ops/s / our ops/s  (1.00 = as cheap as the baseline).
  * Speedup    = ops/s with 2 threads (one fd each) / ops/s with 1 thread.
  *
- * Every sample also prints a "# round" line that tests/bench.sh plots.
+ * Every sample also prints a "# round" line that tests/host/bench.sh plots.
  */
 #define _GNU_SOURCE
 #include <dirent.h>

@@ -8,7 +8,7 @@
 #                     the status through the isa-debug-exit port.
 #   arm64:            qemu-system-aarch64 -M virt -cpu cortex-a72; console
 #                     on the PL011 (ttyAMA0), output on virtio console hvc0,
-#                     the status as a line on hvc1 (see vm/init).
+#                     the status as a line on hvc1 (see tests/guest/init).
 # shellcheck disable=SC2054 # commas in qemu options, not array separators
 set -eu
 kernel=$1 initrd=$2 log=$3 limit=$4

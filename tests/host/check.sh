@@ -7,16 +7,16 @@
 # in qemu's virt board: `make check-arm64`) and arm (32-bit, the W=1 build
 # only).
 set -eu
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
 # HELLO_BOOT_ARGS adds kernel arguments, e.g. hello.fuzz_ops=N
 boot_args="init_on_alloc=0 slub_debug=FZPU ${HELLO_BOOT_ARGS:-}"
 splat='BUG|WARNING|Oops|Call Trace|Redzone|Poison|KFENCE|UBSAN|Kernel panic|general protection'
 
-# shellcheck source=tests/result.sh
-. tests/result.sh
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 
-bash vm/deps.sh
+bash tests/host/deps.sh
 
 for meta in $kernels; do
 	# per kind of kernel: where it comes from, make's cross-compile
@@ -27,16 +27,16 @@ for meta in $kernels; do
 	# operation count is sized to TCG's speed)
 	args=$boot_args build=module-for made="module builds"
 	case $meta in
-	arm64)	fetch=vm/kernel-arm.sh qemu=arm64
+	arm64)	fetch=tests/host/kernel-arm.sh qemu=arm64
 		cross="ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-"
 		bins=vm-bins-arm64 bindir=build/vm-arm64
 		args="$args hello.fuzz_ops=${HELLO_FUZZ_OPS_ARM64:-1000000}"
-		bash vm/deps.sh qemu-system-arm gcc-aarch64-linux-gnu \
+		bash tests/host/deps.sh qemu-system-arm gcc-aarch64-linux-gnu \
 			libc6-dev-arm64-cross ;;
-	arm)	fetch=vm/kernel-arm.sh qemu='' bins='' bindir=''
+	arm)	fetch=tests/host/kernel-arm.sh qemu='' bins='' bindir=''
 		cross="ARCH=arm CROSS_COMPILE=arm-linux-gnueabihf-"
 		build=object-for made="module compiles (not linked)" ;;
-	*)	fetch=vm/kernel.sh qemu=x86_64 cross=''
+	*)	fetch=tests/host/kernel.sh qemu=x86_64 cross=''
 		bins=vm-bins bindir=build/vm ;;
 	esac
 	echo "# == $meta: fetching kernel and headers"
@@ -64,13 +64,13 @@ for meta in $kernels; do
 
 	make -s "$bins"
 	busybox=/bin/busybox
-	[ "$qemu" = x86_64 ] || busybox=$(bash vm/busybox.sh "$qemu")
-	HELLO_BUSYBOX=$busybox bash vm/initramfs.sh "$out/initrd.gz" \
-		tests/guest-check.sh "$out/hello_kmalloc.ko" \
+	[ "$qemu" = x86_64 ] || busybox=$(bash tests/host/busybox.sh "$qemu")
+	HELLO_BUSYBOX=$busybox bash tests/host/initramfs.sh "$out/initrd.gz" \
+		tests/guest/jobs/check.sh "$out/hello_kmalloc.ko" \
 		"$bindir/suite" "$bindir/hello_test" "$bindir/fuzz" \
-		"$bindir/stress" "$bindir/bench" tests/session.sh
+		"$bindir/stress" "$bindir/bench" tests/guest/session.sh
 	echo "# == $abi: booting (TCG), the suite follows"
-	HELLO_ARCH=$qemu bash vm/boot.sh "$vmlinuz" "$out/initrd.gz" \
+	HELLO_ARCH=$qemu bash tests/host/boot.sh "$vmlinuz" "$out/initrd.gz" \
 		"$out/console.log" 600 "$args" | tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}	# boot.sh's status, not tee's
 
