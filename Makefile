@@ -1,18 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-#
-# make                 build hello_kmalloc.ko for the running kernel, and
-#                      the demo program hello_test
-# make KDIR=DIR        build against another kernel's build tree
-# make demo            the user's session inside a Debian 6.1 VM
-# make check           the whole test suite in Debian 6.1 and 6.12 VMs
-# make mutants         plant known bugs in the driver; the suite must fail
-# make ci-fresh        CI's .ci/run in a new Debian 12 chroot (empty cache)
-# make clean
+# `make help` lists the targets: each is a "#>" line below or in tests/tests.mk.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Werror
 
+#> make                 hello_kmalloc.ko and hello_test (KDIR=DIR: another kernel)
 all: modules hello_test
 
 modules:
@@ -25,57 +18,50 @@ modules:
 hello_test: test.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-# Static programs for the test VMs (busybox has no libc).
-VM_BINS := build/vm/suite build/vm/hello_test
-vm-bins: $(VM_BINS)
+#> make demo            the user's session in a Debian 6.1 VM, as a transcript
+#> make check           the tests in Debian 6.1 and 6.12 VMs (the CI gate)
+#> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
+#> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
+#> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
+#> make bench           the driver against the kernel's own devices, a chart
+#> make mutants         plant each bug of tests/mutants/check.txt
+#> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
+include tests/tests.mk
 
-build/vm/suite: tests/guest/suite.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
+#> make lint            every static checker, 0 findings
+#> make lint-selftest   plant a finding for each checker: each must fire
+#> make format          advisory: the kernel's .clang-format diff (APPLY=1)
+lint:
+	bash lint/lint.sh
 
-build/vm/hello_test: test.c
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -static -o $@ $<
+lint-selftest:
+	bash lint/selftest.sh
 
-# The module for one kernel in its own directory OUT (a kbuild external
-# module builds where its sources are, so OUT gets links to them).
-module-for:
-	@mkdir -p $(OUT)
-	@ln -sf $(CURDIR)/Kbuild $(CURDIR)/hello_kmalloc.c $(OUT)/
-	$(MAKE) -C $(KDIR) M=$(abspath $(OUT)) W=1 modules
+format:
+	bash lint/format.sh $(if $(APPLY),--apply)
 
-check:
-	bash tests/host/check.sh
-
-mutants:
-	bash tests/host/mutants.sh
-
-demo:
-	bash tests/host/demo.sh
-
+#> make ci-fresh        CI's .ci/run in a new Debian 12 chroot, empty cache
 ci-fresh:
 	bash .ci/fresh-machine.sh
 
+#> make clean           remove what make and the tests built
 clean:
 	@if [ -f $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean; fi
 	rm -rf build hello_test
 
-.PHONY: all modules vm-bins module-for check mutants demo ci-fresh clean
+#> make help            this list; a VM tier takes HELLO_KERNELS="6.12 ..."
+help:
+	@sed -n 's/^#> \{0,1\}//p' $(MAKEFILE_LIST)
 
-# --- Packaging and lint ----------------------------------------------------
-# make install         modules_install into /lib/modules/KREL/extra, depmod
-#                      (KREL: the kernel of KDIR; INSTALL_MOD_PATH stages)
-# make uninstall       remove it again, depmod
-# make dkms-install    source to /usr/src/hello_kmalloc-VERSION, dkms add,
-#                      dkms install (DKMS_KERNELS="A B"; default: running)
-# make dkms-uninstall  dkms remove --all, delete the source
-# make udev-install    opt-in: group hello_kmalloc may use /dev/hello0
-# make udev-uninstall
-# make package-check  DKMS, install and udev paths, both kernels (CI)
-# make lint            every static checker, 0 findings (CI)
-# make lint-selftest   plant a finding for each checker: each must fire
-# make format          advisory: what the kernel's .clang-format would change
-#                      (make format APPLY=1 rewrites the files)
+.PHONY: all modules demo check lint lint-selftest format ci-fresh clean help
+
+#> make install         install for the kernel of KDIR (INSTALL_MOD_PATH stages)
+#> make uninstall       remove what make install installed
+#> make dkms-install    DKMS by hand, for DKMS_KERNELS="A B" or the running one
+#> make dkms-uninstall  dkms remove --all and delete the source
+#> make udev-install    opt-in: the group hello_kmalloc may use /dev/hello0
+#> make udev-uninstall  remove that rule
+#> make package-check   every way of installing it, for both kernels
 HELLO_VERSION := $(shell sed -n 's/^hello_version *:= *//p' $(CURDIR)/Kbuild)
 # the release modules are installed for: the kernel's own UTS_RELEASE
 # (Debian's headers say 6.1.192 in kernel.release, the kernel 6.1.0-56-amd64)
@@ -132,110 +118,5 @@ udev-uninstall:
 package-check:
 	bash packaging/check.sh
 
-lint:
-	bash lint/lint.sh
-
-lint-selftest:
-	bash lint/selftest.sh
-
-format:
-	bash lint/format.sh $(if $(APPLY),--apply)
-
 .PHONY: install uninstall dkms-src dkms-install dkms-uninstall udev-install \
-	udev-uninstall package-check lint lint-selftest format
-
-# ---- Fuzzing and stress (issue 4) -------------------------------------------
-# make fuzz [SEED=N] [OPS=N]   only the differential fuzzer, in the 6.1 VM
-#                              (HELLO_KERNEL=linux-image-6.12-amd64: 6.12)
-vm-bins: build/vm/fuzz build/vm/stress
-
-build/vm/fuzz: tests/guest/fuzz.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
-
-build/vm/stress: tests/guest/stress.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
-
-fuzz:
-	bash tests/host/fuzz.sh "$(SEED)" "$(OPS)"
-
-.PHONY: fuzz
-
-# ---- benchmark (issue 5) ---------------------------------------------------
-# make bench           the driver against /dev/zero and /dev/null in one
-#                      Debian 6.1 boot with stock options: cost ratios, slab
-#                      per open, a chart (build/bench/bench.svg)
-# `make check` runs the same program short (tests/guest/jobs/check.sh).
-vm-bins: build/vm/bench
-
-build/vm/bench: tests/guest/bench.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
-
-bench:
-	bash tests/host/bench.sh
-
-.PHONY: bench
-
-# ---- sanitizer tier (issue 3) ----------------------------------------------
-# make check-debug     the suite and a fail-nth fault sweep under a KASAN,
-#                      kmemleak, lockdep, UBSAN kernel built from Debian's
-#                      linux-source-6.1 (cached after the first build)
-# make mutants-debug   plant tests/mutants/check-debug.txt; check-debug must fail
-build/vm/faults: tests/guest/faults.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
-
-check-debug:
-	bash tests/host/check-debug.sh
-
-mutants-debug:
-	bash tests/host/mutants.sh tests/mutants/check-debug.txt tests/host/check-debug.sh
-
-.PHONY: check-debug mutants-debug
-
-# ---- arm64 and 32-bit arm (issue 7) ----------------------------------------
-# make check-arm64     the suite in an arm64 kernel cross-built from Debian's
-#                      linux-source-6.1, booted in qemu's virt board, and
-#                      the W=1 build against a 32-bit arm (multi_v7) tree
-# make build-arm32     only the 32-bit arm W=1 build
-ARM64_CC := aarch64-linux-gnu-gcc
-
-vm-bins-arm64: build/vm-arm64/suite build/vm-arm64/hello_test \
-	build/vm-arm64/fuzz build/vm-arm64/stress build/vm-arm64/bench
-
-build/vm-arm64/fuzz: tests/guest/fuzz.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(ARM64_CC) $(WARN) $(CFLAGS) -static -o $@ $(filter %.c,$^)
-
-build/vm-arm64/stress: tests/guest/stress.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
-
-build/vm-arm64/bench: tests/guest/bench.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
-
-build/vm-arm64/suite: tests/guest/suite.c tests/guest/lib.c tests/guest/lib.h
-	@mkdir -p $(@D)
-	$(ARM64_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^)
-
-build/vm-arm64/hello_test: test.c
-	@mkdir -p $(@D)
-	$(ARM64_CC) $(WARN) $(CFLAGS) -static -o $@ $<
-
-# The module compiled but not linked: for a tree made by modules_prepare,
-# which has no Module.symvers for modpost to check the module against.
-object-for:
-	@mkdir -p $(OUT)
-	@ln -sf $(CURDIR)/Kbuild $(CURDIR)/hello_kmalloc.c $(OUT)/
-	$(MAKE) -C $(KDIR) M=$(abspath $(OUT)) W=1 hello_kmalloc.o
-
-check-arm64:
-	HELLO_KERNELS="arm64 arm" bash tests/host/check.sh
-
-build-arm32:
-	HELLO_KERNELS=arm bash tests/host/check.sh
-
-.PHONY: vm-bins-arm64 object-for check-arm64 build-arm32
+	udev-uninstall package-check

@@ -6,7 +6,8 @@
 # beside it (where checkpatch looks for them), and DIR/.clang-format.
 set -eu
 cd "$(dirname "$0")/.."
-cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 files="scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch .clang-format"
 
 bash tests/host/deps.sh linux-source-6.1 perl >&2

@@ -11,15 +11,15 @@
 #
 # LINT_CHECKS picks checkers (default: all of them):
 #   checkpatch sparse w1 analyzer cppcheck shellcheck
-# HELLO_KERNELS picks the Debian kernels for sparse and W=1 (as make check).
+# HELLO_KERNELS picks the kernels for sparse and W=1 (default: make check's).
 set -eu
 cd "$(dirname "$0")/.."
 checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck}
-kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
 out=build/lint
 
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
+kernels=${HELLO_KERNELS:-$(row tests/tiers check | cut -d" " -f2 | tr , " ")}
 wants() { case " $checks " in *" $1 "*) return 0 ;; esac; return 1; }
 
 files() {
@@ -50,62 +50,27 @@ echo "# shell:" "$(echo "$scripts" | paste -sd ' ')"
 mkdir -p "$out"
 bash tests/host/deps.sh sparse cppcheck shellcheck clang-format
 
-# A kbuild tree of the module under DIR: Kbuild and the kernel C, linked.
-module_tree() {
-	rm -rf "$1"
-	for f in Kbuild $kernel_c; do
-		mkdir -p "$1/$(dirname "$f")"
-		ln -s "$PWD/$f" "$1/$f"
-	done
-}
-
-if wants checkpatch; then
-	tools=$(bash lint/kernel-tools.sh)
-	log=$out/checkpatch.log
-	# shellcheck disable=SC2086
-	perl "$tools/scripts/checkpatch.pl" --strict --no-tree --color=never \
-		-f $kernel_c >"$log" 2>&1 || true
-	# shellcheck disable=SC2086
-	n=$(count $kernel_c)
-	clean=$(grep -c '^total: 0 errors, 0 warnings, 0 checks' "$log" || true)
-	if [ "$n" -gt 0 ] && [ "$clean" = "$n" ]; then
-		result ok "checkpatch --strict: 0 errors/warnings/checks in $n files"
-	else
-		result fail "checkpatch --strict: $((n - clean)) of $n files with findings" "$log"
-	fi
-	# advisory only, as in the kernel: a gate on it would fight checkpatch
-	changed=0
-	for f in $kernel_c $user_c; do
-		changed=$((changed + $(clang-format --style="file:$tools/.clang-format" \
-			"$f" | diff "$f" - | grep -c '^>' || true)))
-	done
-	echo "# advisory: the kernel's .clang-format would change $changed lines (make format shows them)"
-fi
-
-# Module builds against each kernel's headers: sparse (C=2 checks every file)
-# and W=1; any warning or error is a finding.
-for meta in $kernels; do
+# The module built against each kernel's tree (module_build, W=1): with
+# sparse (C=2 checks every file) and plain; any warning or error is a
+# finding.  (tests/host/run.sh builds the floor device with W=1 too.)
+for name in $kernels; do
 	wants sparse || wants w1 || break
-	if ! info=$(bash tests/host/kernel.sh "$meta"); then
-		result fail "$meta: fetch headers"
+	if ! info=$(bash tests/host/kernel.sh "$name"); then
+		result fail "$name: kernel build tree"
 		continue
 	fi
-	read -r abi _ kdir <<<"$info"
+	read -r id _ kdir <<<"$info"
 	for mode in sparse w1; do
 		wants $mode || continue
-		dir=$out/$abi-$mode
-		log=$dir.log
-		module_tree "$dir"
 		case $mode in
 		sparse) flags="C=2 CHECK=sparse" what="sparse (C=2)" ;;
-		w1) flags="W=1" what="W=1 build" ;;
+		w1) flags='' what="W=1 build" ;;
 		esac
 		# shellcheck disable=SC2086
-		if nice -n 10 make -s -C "$kdir" M="$PWD/$dir" $flags modules \
-			>"$log" 2>&1 && ! grep -Eiq '(warning|error):' "$log"; then
-			result ok "$abi: $what: 0 findings"
+		if module_build . "$out/$id-$mode" "$kdir" $flags modules; then
+			result ok "$id: $what: 0 findings"
 		else
-			result fail "$abi: $what: findings" "$log"
+			result fail "$id: $what: findings" "$out/$id-$mode.log"
 		fi
 	done
 done

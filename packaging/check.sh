@@ -13,7 +13,7 @@
 # DKMS install it did not make itself.
 set -eu
 cd "$(dirname "$0")/.."
-metas=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
+metas=${HELLO_KERNELS:-6.1 6.12}
 ver=$(sed -n 's/^hello_version *:= *//p' Kbuild)
 mod=hello_kmalloc/$ver
 src=/usr/src/hello_kmalloc-$ver

@@ -23,7 +23,7 @@
  *            = baseline ops/s / our ops/s  (1.00 = as cheap as the baseline).
  * Speedup    = ops/s with 2 threads (one fd each) / ops/s with 1 thread.
  *
- * Every sample also prints a "# round" line that tests/host/bench.sh plots.
+ * Every sample also prints a "# round" line that tests/host/chart.sh plots.
  */
 #define _GNU_SOURCE
 #include <dirent.h>

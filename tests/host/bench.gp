@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # The per-round ratios of tests/guest/bench.c, one point per round.
 # Usage: gnuplot -e "data='rounds.dat'; out='bench.svg'" tests/host/bench.gp
-# data: "TEST ROUND RATIO" per line, as tests/host/bench.sh extracts them.
+# data: "TEST ROUND RATIO" per line, as tests/host/chart.sh extracts them.
 set terminal svg size 1200,500 dynamic font "sans,11" background "white"
 set output out
 set multiplot layout 1,2 title "hello\\_kmalloc vs the kernel's own devices, one boot (points: rounds; bars: targets)"

@@ -6,8 +6,10 @@
 # download.  The package lists for DEB_ARCH are kept in the cache too, so
 # the machine's apt configuration (its foreign architectures) is untouched.
 set -eu
+# shellcheck source=tests/host/lib.sh
+. "$(dirname "$0")/lib.sh"
 arch=$1
-cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}/busybox-$arch
+cache=$cache/busybox-$arch
 bin=$cache/busybox
 if [ ! -x "$bin" ]; then
 	echo "# fetching busybox-static:$arch into $cache" >&2

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Installs the Debian packages the VM tests need, if any is missing.
+# Usage: deps.sh [PACKAGE...]
+# Installs what the VM tests always need, and each PACKAGE, if missing.
 set -eu
 need="qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev bc"
 missing=
@@ -13,4 +14,5 @@ echo "# installing:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing >&2
+apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends \
+	$missing >&2

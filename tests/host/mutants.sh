@@ -1,19 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make mutants`: plant each bug of tests/mutants/check.txt in a copy of the
-# tree and run the VM suite on it (6.1 only; HELLO_MUTANT_KERNELS=arm64 for
-# the arm64 VM).  A mutant the suite does not catch is a test that cannot
-# fail: that is a failure here.
-# Usage: mutants.sh [LIST [CHECK]]   CHECK defaults to tests/host/check.sh
+# Usage: mutants.sh TIER   (`make mutants`: check; `make mutants-debug`)
+# Plants each bug of tests/mutants/TIER.txt (NAME<TAB>a perl substitution
+# on hello_kmalloc.c) in a copy of the tree and runs the tier there, on its
+# first kernel (HELLO_MUTANT_KERNELS="A B" for others).  A mutant the tier
+# does not catch by a named case is a test that cannot fail: a failure here.
 set -eu
 cd "$(dirname "$0")/../.."
-list=${1:-tests/mutants/check.txt}
-check=${2:-tests/host/check.sh}
-kernels=${HELLO_MUTANT_KERNELS:-linux-image-amd64}
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
+tier=$1
+list=tests/mutants/$tier.txt
+read -r _ kernels _ <<<"$(row tests/tiers "$tier")"
+kernels=${HELLO_MUTANT_KERNELS:-${kernels%%,*}}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
 while IFS=$'\t' read -r name subst; do
 	case $name in '#'* | '') continue ;; esac
 	rm -rf "$work/tree"
@@ -21,32 +22,27 @@ while IFS=$'\t' read -r name subst; do
 	git ls-files -z | xargs -0 cp --parents -t "$work/tree"
 	perl -0pi -e "$subst" "$work/tree/hello_kmalloc.c"
 	if cmp -s hello_kmalloc.c "$work/tree/hello_kmalloc.c"; then
-		echo "not ok - mutant $name: substitution matched nothing"
-		fail=$((fail + 1))
+		result fail "mutant $name: the substitution matches nothing"
 		continue
 	fi
-	echo "# mutant $name: running the suite"
+	echo "# mutant $name: make $tier"
 	# the fuzzer finds its planted bugs in under 300 ops: 100000 will do
-	if HELLO_KERNELS=$kernels \
-		HELLO_BOOT_ARGS=hello.fuzz_ops=100000 bash "$work/tree/$check" \
+	if HELLO_KERNELS=$kernels HELLO_BOOT_ARGS=hello.fuzz_ops=100000 \
+		bash "$work/tree/tests/host/run.sh" "$tier" \
 		>"$work/$name.log" 2>&1; then
-		echo "not ok - mutant $name survived: no test failed"
-		fail=$((fail + 1))
+		result fail "mutant $name survived: no test failed"
 	elif grep -q '^not ok - .*module builds' "$work/$name.log"; then
-		echo "not ok - mutant $name does not build: fix its substitution"
-		fail=$((fail + 1))
+		result fail "mutant $name does not build: fix its substitution" \
+			"$work/$name.log"
 	else
 		caught=$(grep -E '^not ok' "$work/$name.log" | head -n 3 |
 			sed 's/^not ok [-0-9]* *//' | paste -sd ';')
 		if [ -n "$caught" ]; then
-			echo "ok - mutant $name caught by: $caught"
-			pass=$((pass + 1))
+			result ok "mutant $name caught by: $caught"
 		else
-			tail -n 5 "$work/$name.log" | sed 's/^/# /'
-			echo "not ok - mutant $name: the check failed but named no case"
-			fail=$((fail + 1))
+			result fail "mutant $name: the tier failed but named no case" \
+				"$work/$name.log"
 		fi
 	fi
 done <"$list"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

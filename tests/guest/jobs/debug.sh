@@ -1,10 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The job `make check-debug` runs in the sanitizer VM: the job of
-# `make check` (guest-check.sh: the session and the suite) unchanged, then
-# the fail-nth fault sweep.  kmemleak starts clean and must find no leak
-# after each.  KASAN, UBSAN and lockdep report on the console, which
-# check-debug.sh scans.
+# The job of `make check-debug`, in the sanitizer VM: the job of `make check`
+# (jobs/check.sh) unchanged, then the fail-nth fault sweep.  kmemleak starts
+# clean and must find no leak after each.  KASAN, UBSAN and lockdep report
+# on the console, which the tier scans (tests/tiers, tests/reports).
 km=/sys/kernel/debug/kmemleak
 status=0
 
@@ -43,7 +42,7 @@ now() { cut -d. -f1 /proc/uptime; }
 
 echo clear >$km || status=1
 t0=$(now)
-sh /check.sh || status=1
+sh /jobs/check.sh || status=1
 no_leaks "after the suite" || status=1
 t1=$(now)
 /faults || status=1

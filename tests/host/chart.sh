@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: chart.sh   (after `run.sh bench`; `make bench` runs both)
+# From each boot's results in build/bench/ID/: its tables as markdown
+# (tables.md, for docs/performance.md) and the per-round ratios as a chart
+# (bench.svg, drawn by tests/host/bench.gp; docs/bench.svg is a copy).
+set -eu
+cd "$(dirname "$0")/../.."
+bash tests/host/deps.sh gnuplot-nox
+for tap in build/bench/*/results.tap; do
+	[ -s "$tap" ] || continue
+	out=$(dirname "$tap")
+	sed -n 's/^# \(|.*\)$/\1/p' "$tap" >"$out/tables.md"
+	awk '$2 == "round" { print $3, $4, $7 }' "$tap" >"$out/rounds.dat"
+	gnuplot -e "data='$out/rounds.dat'; out='$out/bench.svg'" \
+		tests/host/bench.gp
+	echo "# chart: $out/bench.svg, tables: $out/tables.md"
+done

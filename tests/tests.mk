@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# The test harness's make rules, included by the Makefile.
+
+# The guest programs: tests/guest/NAME.c (with the C test harness,
+# tests/guest/lib.c) becomes the static program /NAME in the VM; test.c
+# becomes /hello_test.  `make guest GUEST_ARCH=arm64` builds them with that
+# architecture's cross compiler (tests/arches).
+GUEST_PROGS := suite fuzz stress faults bench
+GUEST_ARCH ?= x86_64
+guest_cross := $(word 3,$(shell awk '$$1 == "$(GUEST_ARCH)"' tests/arches))
+GUEST_CC := $(if $(filter -,$(guest_cross)),$(CC),$(guest_cross)gcc)
+GUEST_DIR := build/guest/$(GUEST_ARCH)
+
+guest: $(addprefix $(GUEST_DIR)/,$(GUEST_PROGS) hello_test)
+
+$(GUEST_DIR)/%: tests/guest/%.c tests/guest/lib.c tests/guest/lib.h
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
+
+$(GUEST_DIR)/hello_test: test.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(WARN) $(CFLAGS) -static -o $@ $<
+
+# The VM tiers: each row of tests/tiers is a target of its name.
+TIERS := $(shell awk '!/^\#/ && NF { print $$1 }' tests/tiers)
+$(filter-out fuzz bench,$(TIERS)):
+	bash tests/host/run.sh $@
+
+# OPS: TCG runs the fuzzer at about 100000 ops/s; time for it and a margin
+fuzz:
+	HELLO_BOOT_ARGS="$(if $(SEED),hello.fuzz_seed=$(SEED)) $(if $(OPS),hello.fuzz_ops=$(OPS))" \
+	$(if $(OPS),HELLO_LIMIT=$$((300 + $(OPS) / 1000))) bash tests/host/run.sh fuzz
+
+bench:
+	bash tests/host/run.sh bench; s=$$?; bash tests/host/chart.sh; exit $$s
+
+mutants:
+	bash tests/host/mutants.sh check
+
+mutants-debug:
+	bash tests/host/mutants.sh check-debug
+
+.PHONY: guest $(TIERS) mutants mutants-debug
