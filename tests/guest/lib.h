@@ -34,8 +34,8 @@ int tap_run(const struct tcase *cases, size_t n);
 extern int tap_fork;
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Report a failed expectation with its location and errno, then fail. */
-#define EXPECT(cond, ...)						\
+/* Report a failed assertion with its location and errno; end the case. */
+#define ASSERT(cond, ...)						\
 	do {								\
 		if (!(cond)) {						\
 			int e_ = errno;					\
