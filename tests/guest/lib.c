@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,27 @@ void diag(const char *fmt, ...)
 #define CASE_TIMEOUT 120	/* seconds */
 
 int tap_fork = 1;
+/* an EXPECT failed in the running case (it may run threads) */
+static atomic_bool case_failed;
+
+void check_failed(const char *file, int line, const char *cond)
+{
+	int e = errno;
+
+	diag("%s:%d: expected %s (errno %d: %s)", file, line, cond, e,
+	     strerror(e));
+	atomic_store(&case_failed, true);
+}
+
+/* The case in this process: 0 if it returned 0 and no EXPECT failed. */
+static int run_here(const struct tcase *c)
+{
+	int ret;
+
+	atomic_store(&case_failed, false);
+	ret = c->fn();
+	return ret == 0 && !atomic_load(&case_failed) ? 0 : -1;
+}
 
 /* Run one case in a child, so a failing case's open files die with it. */
 static int run_case(const struct tcase *c)
@@ -37,7 +59,7 @@ static int run_case(const struct tcase *c)
 	pid_t pid;
 
 	if (!tap_fork)
-		return c->fn();
+		return run_here(c);
 
 	fflush(stdout);
 	pid = fork();
@@ -47,7 +69,7 @@ static int run_case(const struct tcase *c)
 	}
 	if (pid == 0) {
 		alarm(CASE_TIMEOUT);	/* a hung case dies of SIGALRM */
-		_exit(c->fn() == 0 ? 0 : 1);
+		_exit(run_here(c) == 0 ? 0 : 1);
 	}
 	if (waitpid(pid, &status, 0) != pid) {
 		diag("waitpid: %s", strerror(errno));

@@ -88,8 +88,8 @@ static int t_node(void)
 	close(fd);
 	snprintf(want, sizeof(want), "%u:%u\n", major(st.st_rdev),
 		 minor(st.st_rdev));
-	ASSERT(strcmp(buf, want) == 0, "sysfs says %s, node is %s", buf, want);
-	ASSERT(minor(st.st_rdev) == 0, "minor %u", minor(st.st_rdev));
+	EXPECT(strcmp(buf, want) == 0, "sysfs says %s, node is %s", buf, want);
+	EXPECT(minor(st.st_rdev) == 0, "minor %u", minor(st.st_rdev));
 
 	f = fopen("/proc/devices", "re");
 	ASSERT(f, "no /proc/devices");
@@ -98,7 +98,7 @@ static int t_node(void)
 	while (fgets(line, sizeof(line), f))
 		found += strcmp(line, want) == 0;
 	fclose(f);
-	ASSERT(found == 1, "/proc/devices lacks \"%s\"", want);
+	EXPECT(found == 1, "/proc/devices lacks \"%s\"", want);
 	return 0;
 }
 
@@ -127,11 +127,11 @@ static int t_open_modes(void)
 	int rw = open(HELLO_DEV, O_RDWR | O_NONBLOCK);
 
 	ASSERT(r >= 0 && w >= 0 && rw >= 0, "open in each access mode");
-	ASSERT(read(r, b, SZ) == SZ, "read O_RDONLY");
-	ASSERT(write(w, b, SZ) == SZ, "write O_WRONLY");
-	ASSERT(write(r, b, 1) < 0 && errno == EBADF, "write on O_RDONLY");
-	ASSERT(read(w, b, 1) < 0 && errno == EBADF, "read on O_WRONLY");
-	ASSERT(write(rw, b, 1) == 1 && pread(rw, b, 1, 0) == 1, "O_RDWR");
+	EXPECT(read(r, b, SZ) == SZ, "read O_RDONLY");
+	EXPECT(write(w, b, SZ) == SZ, "write O_WRONLY");
+	EXPECT(write(r, b, 1) < 0 && errno == EBADF, "write on O_RDONLY");
+	EXPECT(read(w, b, 1) < 0 && errno == EBADF, "read on O_WRONLY");
+	EXPECT(write(rw, b, 1) == 1 && pread(rw, b, 1, 0) == 1, "O_RDWR");
 	close(r);
 	close(w);
 	close(rw);
@@ -193,11 +193,11 @@ static int t_open_accounted(void)
 	ASSERT(fd >= 0, "open");
 	during = slab_live("", cache, sizeof(cache));
 	close(fd);
-	ASSERT(during == before + 1, "live module objects: %ld, then %ld",
+	EXPECT(during == before + 1, "live module objects: %ld, then %ld",
 	       before, during);
-	ASSERT(!strncmp(cache, "kmalloc-cg-", 11),
+	EXPECT(!strncmp(cache, "kmalloc-cg-", 11),
 	       "object is in %s, not a memcg-charged kmalloc-cg cache", cache);
-	ASSERT(atoi(cache + 11) > 0 && atoi(cache + 11) <= 128,
+	EXPECT(atoi(cache + 11) > 0 && atoi(cache + 11) <= 128,
 	       "object is in %s: over 128 bytes", cache);
 	return 0;
 }
@@ -557,9 +557,9 @@ static int t_seek_whence(void)
 	int fd = open(HELLO_DEV, O_RDONLY);
 
 	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 0, 5) < 0 && errno == EINVAL, "whence 5");
-	ASSERT(lseek(fd, 0, SEEK_DATA) < 0 && errno == ENXIO, "SEEK_DATA");
-	ASSERT(lseek(fd, 0, SEEK_HOLE) < 0 && errno == ENXIO, "SEEK_HOLE");
+	EXPECT(lseek(fd, 0, 5) < 0 && errno == EINVAL, "whence 5");
+	EXPECT(lseek(fd, 0, SEEK_DATA) < 0 && errno == ENXIO, "SEEK_DATA");
+	EXPECT(lseek(fd, 0, SEEK_HOLE) < 0 && errno == ENXIO, "SEEK_HOLE");
 	close(fd);
 	return 0;
 }
@@ -794,9 +794,9 @@ static int t_no_ioctl_mmap(void)
 	int fd = open(HELLO_DEV, O_RDWR), arg = 0;
 
 	ASSERT(fd >= 0, "open");
-	ASSERT(ioctl(fd, FIONREAD, &arg) < 0 && errno == ENOTTY, "FIONREAD");
-	ASSERT(ioctl(fd, 0x4801, 0) < 0 && errno == ENOTTY, "ioctl");
-	ASSERT(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
+	EXPECT(ioctl(fd, FIONREAD, &arg) < 0 && errno == ENOTTY, "FIONREAD");
+	EXPECT(ioctl(fd, 0x4801, 0) < 0 && errno == ENOTTY, "ioctl");
+	EXPECT(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
 	       errno == ENODEV, "mmap");
 	close(fd);
 	return 0;
@@ -913,14 +913,14 @@ static int t_unload(void)
 
 	errno = -ret;
 	ASSERT(ret == 0, "unload after close");
-	ASSERT(gone(), HELLO_DEV " or its class is still there");
+	EXPECT(gone(), HELLO_DEV " or its class is still there");
 	f = fopen("/proc/devices", "re");
 	ASSERT(f, "/proc/devices");
 	while (fgets(line, sizeof(line), f))
 		found += strstr(line, HELLO_MODULE) != NULL;
 	fclose(f);
-	ASSERT(!found, "/proc/devices still lists " HELLO_MODULE);
-	ASSERT(kmsg_count(kmsg_since(fd), 6, HELLO_MODULE ": unloaded") == 1,
+	EXPECT(!found, "/proc/devices still lists " HELLO_MODULE);
+	EXPECT(kmsg_count(kmsg_since(fd), 6, HELLO_MODULE ": unloaded") == 1,
 	       "one info line on unload");
 	close(fd);
 	return 0;
@@ -948,7 +948,7 @@ static int t_dyndbg(void)
 		char s[64];
 
 		snprintf(s, sizeof(s), HELLO_MODULE ": %s", what[i]);
-		ASSERT(kmsg_count(log, 7, s) == 1, "want one debug line \"%s\"",
+		EXPECT(kmsg_count(log, 7, s) == 1, "want one debug line \"%s\"",
 		       s);
 	}
 	return 0;
