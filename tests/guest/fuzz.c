@@ -26,7 +26,6 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -951,14 +950,6 @@ static void print_stats(void)
 						stats[k][c]);
 		diag("  %s", line);
 	}
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Ask the kernel what differs between kernels (see vec_mode_first). */

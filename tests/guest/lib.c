@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -95,6 +96,14 @@ int tap_run(const struct tcase *cases, size_t n)
 	}
 	printf("# %zu passed, %zu failed\n", n - failed, failed);
 	return failed ? 1 : 0;
+}
+
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int mod_load(const char *params)

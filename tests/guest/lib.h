@@ -68,6 +68,9 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print where a check failed, with errno, and mark the running case failed. */
 void check_failed(const char *file, int line, const char *cond);
 
+/* CLOCK_MONOTONIC, in seconds */
+double now(void);
+
 /* finit_module() with params; 0 or -errno. */
 int mod_load(const char *params);
 /* delete_module(O_NONBLOCK), as rmmod does; 0 or -errno. */
