@@ -11,10 +11,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define HELLO_DEV	"/dev/hello0"
+/* HELLO_DEV, HELLO_BUF_SIZE: what the driver and its users agree on */
+#include "../../include/uapi/hello_kmalloc.h"
+
 #define HELLO_MODULE	"hello_kmalloc"
 #define HELLO_KO	"/" HELLO_MODULE ".ko"
-#define HELLO_BUF_SIZE	64
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

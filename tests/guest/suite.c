@@ -63,8 +63,9 @@ static int t_load(void)
 	errno = -ret;
 	ASSERT(ret == 0, "finit_module(" HELLO_KO ") failed");
 	ASSERT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
-	snprintf(want, sizeof(want), "%s: /dev/hello0 ready, major %u minor %u",
-		 HELLO_MODULE, major(st.st_rdev), minor(st.st_rdev));
+	snprintf(want, sizeof(want),
+		 "%s: " HELLO_DEV " ready, major %u minor %u", HELLO_MODULE,
+		 major(st.st_rdev), minor(st.st_rdev));
 	/* one KERN_INFO line names the node and its numbers, nothing else */
 	ASSERT(kmsg_count(kmsg_since(kmsg), 6, want) == 1,
 	       "want one info line \"%s\"", want);
