@@ -90,6 +90,8 @@ dkms-src:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)
 	install -m 644 Kbuild hello_kmalloc.c LICENSE $(DKMS_SRC)/
+	install -D -m 644 include/uapi/hello_kmalloc.h \
+		$(DKMS_SRC)/include/uapi/hello_kmalloc.h
 	sed 's/@VERSION@/$(HELLO_VERSION)/' packaging/dkms.conf.in \
 		>$(DKMS_SRC)/dkms.conf
 

@@ -20,8 +20,9 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
+#include "uapi/hello_kmalloc.h"
+
 #define HELLO_MINORS	1
-#define HELLO_BUF_SIZE	64
 
 /*
  * One per open file.  The lock makes each read() and write() atomic against

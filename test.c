@@ -11,7 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#define BUF_SIZE 64
+/*
+ * The driver's user API: HELLO_DEV, the device node ("/dev/hello0"), and
+ * HELLO_BUF_SIZE, the 64 bytes each open file owns.  The driver includes
+ * the same header, so the two cannot disagree.
+ */
+#include "include/uapi/hello_kmalloc.h"
 
 static int fail(const char *what, const char *dev)
 {
@@ -22,15 +27,15 @@ static int fail(const char *what, const char *dev)
 int main(int argc, char **argv)
 {
 	const char *msg = argc > 1 ? argv[1] : "Hello World";
-	const char *dev = argc > 2 ? argv[2] : "/dev/hello0";
+	const char *dev = argc > 2 ? argv[2] : HELLO_DEV;
 	size_t len = strlen(msg);
-	char buf[BUF_SIZE + 1] = { 0 };
+	char buf[HELLO_BUF_SIZE + 1] = { 0 };
 	ssize_t n;
 	int fd, i;
 
-	if (len > BUF_SIZE) {
+	if (len > HELLO_BUF_SIZE) {
 		fprintf(stderr, "hello_test: message longer than %d bytes\n",
-			BUF_SIZE);
+			HELLO_BUF_SIZE);
 		return 2;
 	}
 
@@ -48,10 +53,10 @@ int main(int argc, char **argv)
 
 	if (lseek(fd, 0, SEEK_SET) != 0)
 		return fail("lseek", dev);
-	n = read(fd, buf, BUF_SIZE);
+	n = read(fd, buf, HELLO_BUF_SIZE);
 	if (n < 0)
 		return fail("read", dev);
-	if (n != BUF_SIZE || memcmp(buf, msg, len) != 0) {
+	if (n != HELLO_BUF_SIZE || memcmp(buf, msg, len) != 0) {
 		fprintf(stderr, "hello_test: read back %zd bytes: \"%s\"\n",
 			n, buf);
 		return 1;
@@ -65,7 +70,7 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return fail("open", dev);
 	memset(buf, 0x55, sizeof(buf));
-	n = read(fd, buf, BUF_SIZE);
+	n = read(fd, buf, HELLO_BUF_SIZE);
 	if (n < 0)
 		return fail("read", dev);
 	if (close(fd))
@@ -78,7 +83,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (n != BUF_SIZE) {
+	if (n != HELLO_BUF_SIZE) {
 		fprintf(stderr, "hello_test: fresh open read %zd bytes\n", n);
 		return 1;
 	}

@@ -16,12 +16,12 @@
 #include <linux/module.h>
 #include <linux/uaccess.h>
 
-#define FLOOR_SIZE	64
+#include "uapi/hello_kmalloc.h"
 
 static ssize_t floor_read(struct file *file, char __user *ubuf, size_t count,
 			  loff_t *ppos)
 {
-	u8 data[FLOOR_SIZE] = { };
+	u8 data[HELLO_BUF_SIZE] = { };
 	size_t n = min(count, sizeof(data));
 
 	if (copy_to_user(ubuf, data, n))
@@ -32,7 +32,7 @@ static ssize_t floor_read(struct file *file, char __user *ubuf, size_t count,
 static ssize_t floor_write(struct file *file, const char __user *ubuf,
 			   size_t count, loff_t *ppos)
 {
-	u8 data[FLOOR_SIZE];
+	u8 data[HELLO_BUF_SIZE];
 	size_t n = min(count, sizeof(data));
 
 	if (copy_from_user(data, ubuf, n))

@@ -142,14 +142,6 @@ static void tap(bool ok, const char *fmt, ...)
 		failed++;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * A clock for short intervals.  The TCG guest's clocksource is the HPET
  * (its TSCs are "unsynchronized"), so clock_gettime() is a system call

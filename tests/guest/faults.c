@@ -123,13 +123,13 @@ static int sweep(const struct sweep *s, struct tally *t)
 
 	memset(t, 0, sizeof(*t));
 	for (n = 1; n < MAX_POINTS; n++) {
-		EXPECT(!s->prepare || s->prepare() == 0, "%s: prepare",
+		ASSERT(!s->prepare || s->prepare() == 0, "%s: prepare",
 		       s->name);
 		kmsg_since(kmsg);	/* drop what came before */
-		EXPECT(arm(n) == 0, "arm fail-nth");
+		ASSERT(arm(n) == 0, "arm fail-nth");
 		ret = s->run();
 		injected = fired();
-		EXPECT(injected >= 0, "read back fail-nth after N=%u", n);
+		ASSERT(injected >= 0, "read back fail-nth after N=%u", n);
 		drv = injected && in_driver_trace(kmsg_since(kmsg));
 		if (injected) {
 			t->points++;
@@ -143,13 +143,13 @@ static int sweep(const struct sweep *s, struct tally *t)
 				     drv ? ", fault inside hello_kmalloc" : "");
 		}
 		errno = ret < 0 ? -ret : 0;
-		EXPECT(s->judge(ret, injected, drv) == 0,
+		ASSERT(s->judge(ret, injected, drv) == 0,
 		       "%s with fault N=%u %s: returned %ld", s->name, n,
 		       injected ? "injected" : "not reached", ret);
 		if (!injected)
 			break;
 	}
-	EXPECT(n < MAX_POINTS, "%s: still injecting at N=%u", s->name, n);
+	ASSERT(n < MAX_POINTS, "%s: still injecting at N=%u", s->name, n);
 	diag("%s: %u fault points swept: %u made it fail, %u not (a short "
 	     "count, or the kernel recovered), %u inside hello_kmalloc",
 	     s->name, t->points, t->failed, t->absorbed, t->in_driver);
@@ -157,7 +157,7 @@ static int sweep(const struct sweep *s, struct tally *t)
 		total_names[ntotals] = s->name;
 		totals[ntotals++] = *t;
 	}
-	EXPECT(t->points > 0, "%s: fail-nth injected nothing", s->name);
+	ASSERT(t->points > 0, "%s: fail-nth injected nothing", s->name);
 	return 0;
 }
 
@@ -182,13 +182,13 @@ static int nothing_left(void)
 {
 	struct stat st;
 
-	EXPECT(listed("/proc/modules", HELLO_MODULE " ") == 0,
+	ASSERT(listed("/proc/modules", HELLO_MODULE " ") == 0,
 	       "module still loaded");
-	EXPECT(listed("/proc/devices", HELLO_MODULE) == 0,
+	ASSERT(listed("/proc/devices", HELLO_MODULE) == 0,
 	       "/proc/devices still lists " HELLO_MODULE);
-	EXPECT(stat("/sys/class/" HELLO_MODULE, &st) && errno == ENOENT,
+	ASSERT(stat("/sys/class/" HELLO_MODULE, &st) && errno == ENOENT,
 	       "/sys/class/" HELLO_MODULE " left behind");
-	EXPECT(stat(HELLO_DEV, &st) && errno == ENOENT,
+	ASSERT(stat(HELLO_DEV, &st) && errno == ENOENT,
 	       HELLO_DEV " left behind");
 	return 0;
 }
@@ -212,10 +212,10 @@ static int works_then_unload(void)
 {
 	int ret;
 
-	EXPECT(works() == 0, "device does not work");
+	ASSERT(works() == 0, "device does not work");
 	ret = mod_unload();
 	errno = -ret;
-	EXPECT(ret == 0, "unload");
+	ASSERT(ret == 0, "unload");
 	return nothing_left();
 }
 
@@ -231,15 +231,15 @@ static int judge_load(long ret, int injected, int in_driver)
 	(void)in_driver;
 	if (!injected || ret == 0) {
 		/* loaded: by a clean run, or the kernel absorbed the fault */
-		EXPECT(ret == 0, "load without a fault failed");
+		ASSERT(ret == 0, "load without a fault failed");
 		return works_then_unload();
 	}
-	EXPECT(ret < 0, "load failed without an errno");
-	EXPECT(nothing_left() == 0, "a failed load left something behind");
+	ASSERT(ret < 0, "load failed without an errno");
+	ASSERT(nothing_left() == 0, "a failed load left something behind");
 	/* the next plain load succeeds */
 	ret = mod_load("");
 	errno = -ret;
-	EXPECT(ret == 0, "plain load after a failed one");
+	ASSERT(ret == 0, "plain load after a failed one");
 	return works_then_unload();
 }
 
@@ -249,10 +249,10 @@ static int t_sweep_load(void)
 					.judge = judge_load, .quiet = 1 };
 	struct tally t;
 
-	EXPECT(nothing_left() == 0, "module loaded before the sweep");
-	EXPECT(sweep(&s, &t) == 0, "sweep");
-	EXPECT(t.failed > 0, "no injected fault failed the load");
-	EXPECT(t.in_driver > 0, "no fault was injected inside hello_init");
+	ASSERT(nothing_left() == 0, "module loaded before the sweep");
+	ASSERT(sweep(&s, &t) == 0, "sweep");
+	ASSERT(t.failed > 0, "no injected fault failed the load");
+	ASSERT(t.in_driver > 0, "no fault was injected inside hello_init");
 	return 0;
 }
 
@@ -274,16 +274,16 @@ static int judge_open(long ret, int injected, int in_driver)
 	if (ret >= 0) {
 		int ok = write(opened, "x", 1) == 1;
 
-		EXPECT(close(opened) == 0 && ok, "the opened file works");
+		ASSERT(close(opened) == 0 && ok, "the opened file works");
 	} else {
-		EXPECT(ret == -ENOMEM || ret == -EFAULT,
+		ASSERT(ret == -ENOMEM || ret == -EFAULT,
 		       "open failed with an unexpected errno");
-		EXPECT(!in_driver || ret == -ENOMEM,
+		ASSERT(!in_driver || ret == -ENOMEM,
 		       "hello_open's allocation failed, but not with ENOMEM");
 	}
 	live = slab_live("", NULL, 0);
-	EXPECT(live == 0, "%ld module objects live with no file open", live);
-	EXPECT(works() == 0, "device stopped working");
+	ASSERT(live == 0, "%ld module objects live with no file open", live);
+	ASSERT(works() == 0, "device stopped working");
 	return 0;
 }
 
@@ -295,9 +295,9 @@ static int t_sweep_open(void)
 	int ret = mod_load("");
 
 	errno = -ret;
-	EXPECT(ret == 0, "load");
-	EXPECT(sweep(&s, &t) == 0, "sweep");
-	EXPECT(t.enomem > 0, "no fault in hello_open gave ENOMEM");
+	ASSERT(ret == 0, "load");
+	ASSERT(sweep(&s, &t) == 0, "sweep");
+	ASSERT(t.enomem > 0, "no fault in hello_open gave ENOMEM");
 	return 0;
 }
 
@@ -366,20 +366,20 @@ static int judge_rw(long ret, int injected, int writing)
 	unsigned char want[SZ], got[SZ];
 	off_t at = ret > 0 ? rw.off + ret : rw.off;
 
-	EXPECT(ret == -EFAULT || (ret >= 0 && (size_t)ret <= full),
+	ASSERT(ret == -EFAULT || (ret >= 0 && (size_t)ret <= full),
 	       "result outside the contract");
-	EXPECT(injected ? ret != (long)full : ret == (long)full,
+	ASSERT(injected ? ret != (long)full : ret == (long)full,
 	       "injected=%d but %ld of %zu bytes moved", injected, ret, full);
-	EXPECT(offset_of(rw.fd) == at, "offset %lld, want %lld",
+	ASSERT(offset_of(rw.fd) == at, "offset %lld, want %lld",
 	       (long long)offset_of(rw.fd), (long long)at);
 	memcpy(want, rw.old, SZ);
 	if (writing && ret > 0)
 		memcpy(want + rw.off, rw.new, ret);
-	EXPECT(pread(rw.fd, got, SZ, 0) == SZ, "pread");
-	EXPECT(!memcmp(got, want, SZ), "buffer holds other bytes than the "
+	ASSERT(pread(rw.fd, got, SZ, 0) == SZ, "pread");
+	ASSERT(!memcmp(got, want, SZ), "buffer holds other bytes than the "
 	       "%ld reported", ret);
 	if (!writing && ret > 0)
-		EXPECT(!memcmp(rw.user, rw.old + rw.off, ret),
+		ASSERT(!memcmp(rw.user, rw.old + rw.off, ret),
 		       "read returned other bytes than the buffer's");
 	return 0;
 }
@@ -401,14 +401,14 @@ static int rw_sweep(const struct sweep *s, off_t off, size_t count)
 	struct tally t;
 
 	rw.fd = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
-	EXPECT(rw.fd >= 0, "open");
+	ASSERT(rw.fd >= 0, "open");
 	rw.off = off;
 	rw.count = count;
 	fill_seq(rw.old, SZ, 1);
 	fill_seq(rw.new, SZ, 101);
-	EXPECT(sweep(s, &t) == 0, "sweep");
-	EXPECT(close(rw.fd) == 0, "close");
-	EXPECT(t.in_driver > 0, "no user copy fault inside hello_kmalloc");
+	ASSERT(sweep(s, &t) == 0, "sweep");
+	ASSERT(close(rw.fd) == 0, "close");
+	ASSERT(t.in_driver > 0, "no user copy fault inside hello_kmalloc");
 	return 0;
 }
 
@@ -457,18 +457,18 @@ static int t_sweep_writev(void)
 static int t_setup(void)
 {
 	/* failslab skips GFP_KERNEL (sleeping) allocations unless told to */
-	EXPECT(write_file(DBG "failslab/ignore-gfp-wait", "N") == 0,
+	ASSERT(write_file(DBG "failslab/ignore-gfp-wait", "N") == 0,
 	       "no failslab in debugfs (CONFIG_FAILSLAB?)");
 	/* a stack trace per injected fault, to tell the driver's apart */
-	EXPECT(write_file(DBG "failslab/verbose", "2") == 0 &&
+	ASSERT(write_file(DBG "failslab/verbose", "2") == 0 &&
 	       write_file(DBG "fail_usercopy/verbose", "2") == 0,
 	       "no fail_usercopy (CONFIG_FAULT_INJECTION_USERCOPY?)");
 	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	EXPECT(fail_nth >= 0, "no fail-nth (CONFIG_FAULT_INJECTION?)");
+	ASSERT(fail_nth >= 0, "no fail-nth (CONFIG_FAULT_INJECTION?)");
 	kmsg = kmsg_mark();
-	EXPECT(kmsg >= 0, "/dev/kmsg");
+	ASSERT(kmsg >= 0, "/dev/kmsg");
 	ko = open(HELLO_KO, O_RDONLY | O_CLOEXEC);
-	EXPECT(ko >= 0, HELLO_KO);
+	ASSERT(ko >= 0, HELLO_KO);
 	return 0;
 }
 
@@ -477,9 +477,9 @@ static int t_unload(void)
 	int ret = mod_unload();
 
 	errno = -ret;
-	EXPECT(ret == 0, "unload after the sweeps");
-	EXPECT(nothing_left() == 0, "unload left something");
-	EXPECT(write_file(DBG "failslab/ignore-gfp-wait", "Y") == 0,
+	ASSERT(ret == 0, "unload after the sweeps");
+	ASSERT(nothing_left() == 0, "unload left something");
+	ASSERT(write_file(DBG "failslab/ignore-gfp-wait", "Y") == 0,
 	       "restore ignore-gfp-wait");
 	return 0;
 }

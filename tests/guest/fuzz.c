@@ -26,7 +26,6 @@
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -953,14 +952,6 @@ static void print_stats(void)
 	}
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Ask the kernel what differs between kernels (see vec_mode_first). */
 static int probe_vfs(void)
 {
@@ -969,21 +960,21 @@ static int probe_vfs(void)
 	uint64_t lo, hi;
 	long ret;
 
-	EXPECT(fd >= 0, "open O_WRONLY");
+	ASSERT(fd >= 0, "open O_WRONLY");
 	ret = readv(fd, &v, 1) < 0 ? errno : 0;
 	close(fd);
-	EXPECT(ret == EBADF || ret == EINVAL,
+	ASSERT(ret == EBADF || ret == EINVAL,
 	       "readv(O_WRONLY, {SIZE_MAX}) gave %ld", ret);
 	vec_mode_first = ret == EBADF;
 
 	fd = open(HELLO_DEV, O_RDONLY | O_CLOEXEC);
-	EXPECT(fd >= 0, "open O_RDONLY");
+	ASSERT(fd >= 0, "open O_RDONLY");
 	v.iov_len = LLONG_MAX;
 	ret = readv(fd, &v, 1);
 	if (ret < 0)
 		ret = -errno;
 	close(fd);
-	EXPECT(ret == -EFAULT || ret == SZ,
+	ASSERT(ret == -EFAULT || ret == SZ,
 	       "readv(O_RDONLY, {LLONG_MAX}) gave %ld", ret);
 	vec_one_ubuf = ret == SZ;
 
@@ -992,18 +983,18 @@ static int probe_vfs(void)
 	 * EFAULT exactly when access_ok() does (vfs_read() asks it first)
 	 */
 	fd = open(HELLO_DEV, O_RDONLY | O_CLOEXEC);
-	EXPECT(fd >= 0, "open O_RDONLY");
-	EXPECT(lseek(fd, SZ, SEEK_SET) == SZ, "lseek to the end");
+	ASSERT(fd >= 0, "open O_RDONLY");
+	ASSERT(lseek(fd, SZ, SEEK_SET) == SZ, "lseek to the end");
 	lo = 1;				/* passes */
 	hi = 1ULL << 62;		/* fails on every 64-bit kernel */
-	EXPECT(read(fd, ARENA, lo) == 0, "read 1 byte at the end");
-	EXPECT(read(fd, ARENA, hi) < 0 && errno == EFAULT,
+	ASSERT(read(fd, ARENA, lo) == 0, "read 1 byte at the end");
+	ASSERT(read(fd, ARENA, hi) < 0 && errno == EFAULT,
 	       "read 2^62 bytes: EFAULT");
 	while (hi - lo > 1) {
 		uint64_t mid = lo + (hi - lo) / 2;
 		ssize_t n = read(fd, ARENA, mid);
 
-		EXPECT(n == 0 || errno == EFAULT, "read %" PRIu64 " bytes",
+		ASSERT(n == 0 || errno == EFAULT, "read %" PRIu64 " bytes",
 		       mid);
 		*(n == 0 ? &lo : &hi) = mid;
 	}
@@ -1023,7 +1014,7 @@ static int t_load(void)
 	int ret = mod_load("");
 
 	errno = -ret;
-	EXPECT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
+	ASSERT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
 	return 0;
 }
 
@@ -1070,8 +1061,8 @@ static int t_no_leak(void)
 
 	reset();
 	live = slab_live("", NULL, 0);
-	EXPECT(live >= 0, "no slab alloc_traces (slub_debug=U, debugfs?)");
-	EXPECT(live == 0, "%ld module objects live after closing all", live);
+	ASSERT(live >= 0, "no slab alloc_traces (slub_debug=U, debugfs?)");
+	ASSERT(live == 0, "%ld module objects live after closing all", live);
 	return 0;
 }
 
@@ -1080,7 +1071,7 @@ static int t_unload(void)
 	int ret = mod_unload();
 
 	errno = -ret;
-	EXPECT(ret == 0, "delete_module");
+	ASSERT(ret == 0, "delete_module");
 	return 0;
 }
 

@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -29,6 +31,27 @@ void diag(const char *fmt, ...)
 #define CASE_TIMEOUT 120	/* seconds */
 
 int tap_fork = 1;
+/* an EXPECT failed in the running case (it may run threads) */
+static atomic_bool case_failed;
+
+void check_failed(const char *file, int line, const char *cond)
+{
+	int e = errno;
+
+	diag("%s:%d: expected %s (errno %d: %s)", file, line, cond, e,
+	     strerror(e));
+	atomic_store(&case_failed, true);
+}
+
+/* The case in this process: 0 if it returned 0 and no EXPECT failed. */
+static int run_here(const struct tcase *c)
+{
+	int ret;
+
+	atomic_store(&case_failed, false);
+	ret = c->fn();
+	return ret == 0 && !atomic_load(&case_failed) ? 0 : -1;
+}
 
 /* Run one case in a child, so a failing case's open files die with it. */
 static int run_case(const struct tcase *c)
@@ -37,7 +60,7 @@ static int run_case(const struct tcase *c)
 	pid_t pid;
 
 	if (!tap_fork)
-		return c->fn();
+		return run_here(c);
 
 	fflush(stdout);
 	pid = fork();
@@ -47,7 +70,7 @@ static int run_case(const struct tcase *c)
 	}
 	if (pid == 0) {
 		alarm(CASE_TIMEOUT);	/* a hung case dies of SIGALRM */
-		_exit(c->fn() == 0 ? 0 : 1);
+		_exit(run_here(c) == 0 ? 0 : 1);
 	}
 	if (waitpid(pid, &status, 0) != pid) {
 		diag("waitpid: %s", strerror(errno));
@@ -73,6 +96,14 @@ int tap_run(const struct tcase *cases, size_t n)
 	}
 	printf("# %zu passed, %zu failed\n", n - failed, failed);
 	return failed ? 1 : 0;
+}
+
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int mod_load(const char *params)

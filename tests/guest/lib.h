@@ -9,17 +9,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <string.h>
 #include <sys/types.h>
 
-#define HELLO_DEV	"/dev/hello0"
+/* HELLO_DEV, HELLO_BUF_SIZE: what the driver and its users agree on */
+#include "../../include/uapi/hello_kmalloc.h"
+
 #define HELLO_MODULE	"hello_kmalloc"
 #define HELLO_KO	"/" HELLO_MODULE ".ko"
-#define HELLO_BUF_SIZE	64
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A named test case: returns 0 when the behaviour holds. */
+/* A named test case: 0 when the behaviour holds, -1 when an ASSERT failed. */
 struct tcase {
 	const char *name;
 	int (*fn)(void);
@@ -27,26 +27,50 @@ struct tcase {
 
 /*
  * Print "1..N", run every case in order, each in its own child process, and
- * print "ok"/"not ok" for each.
+ * print "ok"/"not ok" for each: "not ok" if it returned non-zero, failed an
+ * EXPECT or died.
  */
 int tap_run(const struct tcase *cases, size_t n);
 /* 0: run the cases in this process instead (they share state, or a thread) */
 extern int tap_fork;
 void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Report a failed expectation with its location and errno, then fail. */
-#define EXPECT(cond, ...)						\
+/*
+ * The two checks of kselftest_harness.h, with a printf-style message:
+ *
+ *   ASSERT(cond, fmt, ...)  if cond is false, print where, the condition,
+ *                           errno and the message, and end the case: the
+ *                           case function returns -1.
+ *   EXPECT(cond, fmt, ...)  print the same, mark the case failed and carry
+ *                           on, so that one run shows every broken fact.
+ *
+ * A case with a failed EXPECT is "not ok" even if it returns 0.  Use ASSERT
+ * when what follows needs cond to hold (an open file, a mapping, a loaded
+ * module), EXPECT for facts that stand on their own.  EXPECT may be used
+ * from any thread of the case's process, not from a process it forks.
+ */
+#define ASSERT(cond, ...)						\
 	do {								\
 		if (!(cond)) {						\
-			int e_ = errno;					\
-									\
-			diag("%s:%d: expected %s (errno %d: %s)",	\
-			     __FILE__, __LINE__, #cond, e_,		\
-			     strerror(e_));				\
+			check_failed(__FILE__, __LINE__, #cond);	\
 			diag(__VA_ARGS__);				\
 			return -1;					\
 		}							\
 	} while (0)
+
+#define EXPECT(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			check_failed(__FILE__, __LINE__, #cond);	\
+			diag(__VA_ARGS__);				\
+		}							\
+	} while (0)
+
+/* Print where a check failed, with errno, and mark the running case failed. */
+void check_failed(const char *file, int line, const char *cond);
+
+/* CLOCK_MONOTONIC, in seconds */
+double now(void);
 
 /* finit_module() with params; 0 or -errno. */
 int mod_load(const char *params);

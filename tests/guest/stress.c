@@ -28,7 +28,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib.h"
@@ -239,20 +238,12 @@ static void cycler(int id)
 	sh->open_errors += errors;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static int t_load(void)
 {
 	int ret = mod_load("");
 
 	errno = -ret;
-	EXPECT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
+	ASSERT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
 	return 0;
 }
 
@@ -264,10 +255,10 @@ static int t_run(void)
 	int i, ret, status;
 
 	shared_fd = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
-	EXPECT(shared_fd >= 0, "open the shared file");
+	ASSERT(shared_fd >= 0, "open the shared file");
 	for (i = 0; i < CHILDREN + CYCLERS; i++) {
 		kids[i] = fork();
-		EXPECT(kids[i] >= 0, "fork");
+		ASSERT(kids[i] >= 0, "fork");
 		if (kids[i] == 0) {
 			if (i < CHILDREN)
 				sharer(THREADS + i, BY_CHILD);
@@ -277,7 +268,7 @@ static int t_run(void)
 		}
 	}
 	for (i = 0; i < THREADS; i++)
-		EXPECT(pthread_create(&th[i], NULL, sharer_thread,
+		ASSERT(pthread_create(&th[i], NULL, sharer_thread,
 				      (void *)(long)i) == 0, "pthread_create");
 
 	/* a file is open all along: every unload must be refused */
@@ -300,21 +291,21 @@ static int t_run(void)
 		if (waitpid(kids[i], &status, 0) != kids[i] ||
 		    !WIFEXITED(status) || WEXITSTATUS(status))
 			crashed++;
-	EXPECT(close(shared_fd) == 0, "close the shared file");
+	ASSERT(close(shared_fd) == 0, "close the shared file");
 	diag("%d s: %ld calls by %d threads, %ld by %d children, %ld opens by "
 	     "%d processes, %ld unloads refused", opt_seconds,
 	     (long)sh->calls[BY_THREAD], THREADS, (long)sh->calls[BY_CHILD],
 	     CHILDREN, (long)sh->opens, CYCLERS, sh->refused);
 	if (sh->noted)
 		diag("first problem: %s", sh->note);
-	EXPECT(!crashed, "%d child processes died", crashed);
+	ASSERT(!crashed, "%d child processes died", crashed);
 	return 0;
 }
 
 static int check_sharers(int by, const char *who)
 {
-	EXPECT(sh->reads[by] > 0, "no read by %s", who);
-	EXPECT(sh->torn[by] == 0 && sh->errors[by] == 0,
+	ASSERT(sh->reads[by] > 0, "no read by %s", who);
+	ASSERT(sh->torn[by] == 0 && sh->errors[by] == 0,
 	       "%s: %ld of %ld reads torn, %ld failed calls", who,
 	       (long)sh->torn[by], (long)sh->reads[by], (long)sh->errors[by]);
 	return 0;
@@ -332,8 +323,8 @@ static int t_children(void)
 
 static int t_cyclers(void)
 {
-	EXPECT(sh->opens > 0, "no open");
-	EXPECT(sh->dirty == 0 && sh->open_errors == 0,
+	ASSERT(sh->opens > 0, "no open");
+	ASSERT(sh->dirty == 0 && sh->open_errors == 0,
 	       "%ld of %ld fresh opens were not zero, %ld failed calls",
 	       (long)sh->dirty, (long)sh->opens, (long)sh->open_errors);
 	return 0;
@@ -341,7 +332,7 @@ static int t_cyclers(void)
 
 static int t_unload_refused(void)
 {
-	EXPECT(sh->refused > 0 && sh->unload_unexpected == 0,
+	ASSERT(sh->refused > 0 && sh->unload_unexpected == 0,
 	       "%ld unloads refused, %ld not", sh->refused,
 	       sh->unload_unexpected);
 	return 0;
@@ -351,8 +342,8 @@ static int t_no_live(void)
 {
 	long live = slab_live("", NULL, 0);
 
-	EXPECT(live >= 0, "no slab alloc_traces (slub_debug=U, debugfs?)");
-	EXPECT(live == 0, "%ld module objects live after every close", live);
+	ASSERT(live >= 0, "no slab alloc_traces (slub_debug=U, debugfs?)");
+	ASSERT(live == 0, "%ld module objects live after every close", live);
 	return 0;
 }
 
@@ -362,8 +353,8 @@ static int t_unload(void)
 	int ret = mod_unload();
 
 	errno = -ret;
-	EXPECT(ret == 0, "unload once every file is closed");
-	EXPECT(stat(HELLO_DEV, &st) && errno == ENOENT, HELLO_DEV " remains");
+	ASSERT(ret == 0, "unload once every file is closed");
+	ASSERT(stat(HELLO_DEV, &st) && errno == ENOENT, HELLO_DEV " remains");
 	return 0;
 }
 

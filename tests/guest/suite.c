@@ -58,15 +58,16 @@ static int t_load(void)
 	struct stat st;
 	char want[128];
 
-	EXPECT(kmsg >= 0, "cannot open /dev/kmsg");
+	ASSERT(kmsg >= 0, "cannot open /dev/kmsg");
 	ret = mod_load("");
 	errno = -ret;
-	EXPECT(ret == 0, "finit_module(" HELLO_KO ") failed");
-	EXPECT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
-	snprintf(want, sizeof(want), "%s: /dev/hello0 ready, major %u minor %u",
-		 HELLO_MODULE, major(st.st_rdev), minor(st.st_rdev));
+	ASSERT(ret == 0, "finit_module(" HELLO_KO ") failed");
+	ASSERT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
+	snprintf(want, sizeof(want),
+		 "%s: " HELLO_DEV " ready, major %u minor %u", HELLO_MODULE,
+		 major(st.st_rdev), minor(st.st_rdev));
 	/* one KERN_INFO line names the node and its numbers, nothing else */
-	EXPECT(kmsg_count(kmsg_since(kmsg), 6, want) == 1,
+	ASSERT(kmsg_count(kmsg_since(kmsg), 6, want) == 1,
 	       "want one info line \"%s\"", want);
 	close(kmsg);
 	return 0;
@@ -79,12 +80,12 @@ static int t_node(void)
 	FILE *f;
 	int fd, found = 0;
 
-	EXPECT(stat(HELLO_DEV, &st) == 0 && S_ISCHR(st.st_mode),
+	ASSERT(stat(HELLO_DEV, &st) == 0 && S_ISCHR(st.st_mode),
 	       HELLO_DEV " is not a character device");
 	fd = open("/sys/class/" HELLO_MODULE "/hello0/dev", O_RDONLY);
-	EXPECT(fd >= 0, "no /sys/class/" HELLO_MODULE "/hello0");
+	ASSERT(fd >= 0, "no /sys/class/" HELLO_MODULE "/hello0");
 	memset(buf, 0, sizeof(buf));
-	EXPECT(read(fd, buf, sizeof(buf) - 1) > 0, "read sysfs dev");
+	ASSERT(read(fd, buf, sizeof(buf) - 1) > 0, "read sysfs dev");
 	close(fd);
 	snprintf(want, sizeof(want), "%u:%u\n", major(st.st_rdev),
 		 minor(st.st_rdev));
@@ -92,7 +93,7 @@ static int t_node(void)
 	EXPECT(minor(st.st_rdev) == 0, "minor %u", minor(st.st_rdev));
 
 	f = fopen("/proc/devices", "re");
-	EXPECT(f, "no /proc/devices");
+	ASSERT(f, "no /proc/devices");
 	snprintf(want, sizeof(want), "%3u %s\n", major(st.st_rdev),
 		 HELLO_MODULE);
 	while (fgets(line, sizeof(line), f))
@@ -108,13 +109,13 @@ static int t_one_minor(void)
 	struct stat st;
 	int fd;
 
-	EXPECT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
+	ASSERT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
 	unlink(node);
-	EXPECT(mknod(node, S_IFCHR | 0600,
+	ASSERT(mknod(node, S_IFCHR | 0600,
 		     makedev(major(st.st_rdev), 1)) == 0, "mknod");
 	fd = open(node, O_RDWR);
 	unlink(node);
-	EXPECT(fd < 0 && errno == ENXIO, "minor 1 opened: region too big");
+	ASSERT(fd < 0 && errno == ENXIO, "minor 1 opened: region too big");
 	return 0;
 }
 
@@ -126,7 +127,7 @@ static int t_open_modes(void)
 	int r = open(HELLO_DEV, O_RDONLY), w = open(HELLO_DEV, O_WRONLY);
 	int rw = open(HELLO_DEV, O_RDWR | O_NONBLOCK);
 
-	EXPECT(r >= 0 && w >= 0 && rw >= 0, "open in each access mode");
+	ASSERT(r >= 0 && w >= 0 && rw >= 0, "open in each access mode");
 	EXPECT(read(r, b, SZ) == SZ, "read O_RDONLY");
 	EXPECT(write(w, b, SZ) == SZ, "write O_WRONLY");
 	EXPECT(write(r, b, 1) < 0 && errno == EBADF, "write on O_RDONLY");
@@ -147,17 +148,17 @@ static int t_fresh_open_zero(void)
 	memset(ones, 0xff, SZ);
 	for (i = 0; i < 50; i++) {
 		fd = open_filled(O_RDWR, ones);
-		EXPECT(fd >= 0, "open+write");
+		ASSERT(fd >= 0, "open+write");
 		close(fd);
 	}
 	for (i = 0; i < 50; i++) {
 		fd = open(HELLO_DEV, O_RDONLY);
-		EXPECT(fd >= 0, "open");
+		ASSERT(fd >= 0, "open");
 		memset(b, 0x55, SZ);
-		EXPECT(read(fd, b, SZ) == SZ, "read");
+		ASSERT(read(fd, b, SZ) == SZ, "read");
 		close(fd);
 		for (int j = 0; j < SZ; j++)
-			EXPECT(b[j] == 0, "open %d byte %d is 0x%02x", i, j,
+			ASSERT(b[j] == 0, "open %d byte %d is 0x%02x", i, j,
 			       b[j]);
 	}
 	return 0;
@@ -172,11 +173,11 @@ static int t_independent_opens(void)
 	memset(b, 'b', SZ);
 	fa = open_filled(O_RDWR, a);
 	fb = open_filled(O_RDWR, b);
-	EXPECT(fa >= 0 && fb >= 0, "two opens");
-	EXPECT(contents(fa, got) == 0 && !memcmp(got, a, SZ), "a changed");
-	EXPECT(contents(fb, got) == 0 && !memcmp(got, b, SZ), "b changed");
+	ASSERT(fa >= 0 && fb >= 0, "two opens");
+	ASSERT(contents(fa, got) == 0 && !memcmp(got, a, SZ), "a changed");
+	ASSERT(contents(fb, got) == 0 && !memcmp(got, b, SZ), "b changed");
 	close(fa);
-	EXPECT(contents(fb, got) == 0 && !memcmp(got, b, SZ),
+	ASSERT(contents(fb, got) == 0 && !memcmp(got, b, SZ),
 	       "closing a changed b");
 	close(fb);
 	return 0;
@@ -189,8 +190,8 @@ static int t_open_accounted(void)
 	int fd = open(HELLO_DEV, O_RDONLY);
 	char cache[64] = "";
 
-	EXPECT(before >= 0, "no /sys/kernel/debug/slab (slub_debug=U?)");
-	EXPECT(fd >= 0, "open");
+	ASSERT(before >= 0, "no /sys/kernel/debug/slab (slub_debug=U?)");
+	ASSERT(fd >= 0, "open");
 	during = slab_live("", cache, sizeof(cache));
 	close(fd);
 	EXPECT(during == before + 1, "live module objects: %ld, then %ld",
@@ -221,18 +222,18 @@ static int t_release_wipes(void)
 #define TR(file, val) (snprintf(path, sizeof(path), "%s/%s", tr, file), \
 		       write_file(path, val))
 	snprintf(me, sizeof(me), "-%d ", getpid());
-	EXPECT(TR("tracing_on", "0") == 0, "no tracefs at %s", tr);
-	EXPECT(TR("set_ftrace_filter", "kfree_sensitive") == 0 &&
+	ASSERT(TR("tracing_on", "0") == 0, "no tracefs at %s", tr);
+	ASSERT(TR("set_ftrace_filter", "kfree_sensitive") == 0 &&
 	       TR("current_tracer", "function") == 0 &&
 	       TR("trace", "") == 0, "set up function tracer");
 	fd = open(HELLO_DEV, O_RDWR);
-	EXPECT(fd >= 0 && write(fd, "secret", 6) == 6, "open+write");
-	EXPECT(TR("tracing_on", "1") == 0, "tracing_on");
+	ASSERT(fd >= 0 && write(fd, "secret", 6) == 6, "open+write");
+	ASSERT(TR("tracing_on", "1") == 0, "tracing_on");
 	close(fd);
 	TR("tracing_on", "0");
 	snprintf(path, sizeof(path), "%s/trace", tr);
 	tfd = open(path, O_RDONLY);
-	EXPECT(tfd >= 0, "open trace");
+	ASSERT(tfd >= 0, "open trace");
 	while (len + 1 < sizeof(trace) &&
 	       (n = read(tfd, trace + len, sizeof(trace) - len - 1)) > 0)
 		len += n;
@@ -248,7 +249,7 @@ static int t_release_wipes(void)
 		found += memmem(line, end - line, me, strlen(me)) &&
 			 memmem(line, end - line, "kfree_sensitive", 15);
 	}
-	EXPECT(found, "close() freed the buffer without kfree_sensitive()");
+	ASSERT(found, "close() freed the buffer without kfree_sensitive()");
 	return 0;
 }
 
@@ -261,11 +262,11 @@ static int t_read_full(void)
 
 	fill_seq(pat, SZ, 1);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
-	EXPECT(offset_of(fd) == 0, "pwrite moved the offset");
-	EXPECT(read(fd, got, sizeof(got)) == SZ, "read %zu", sizeof(got));
-	EXPECT(!memcmp(got, pat, SZ), "data differs");
-	EXPECT(offset_of(fd) == SZ, "offset after read");
+	ASSERT(fd >= 0, "open");
+	ASSERT(offset_of(fd) == 0, "pwrite moved the offset");
+	ASSERT(read(fd, got, sizeof(got)) == SZ, "read %zu", sizeof(got));
+	ASSERT(!memcmp(got, pat, SZ), "data differs");
+	ASSERT(offset_of(fd) == SZ, "offset after read");
 	close(fd);
 	return 0;
 }
@@ -277,12 +278,12 @@ static int t_read_chunks(void)
 
 	fill_seq(pat, SZ, 100);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	for (i = 0; i < 4; i++) {
-		EXPECT(read(fd, got, 16) == 16, "chunk %d", i);
-		EXPECT(!memcmp(got, pat + 16 * i, 16), "chunk %d data", i);
+		ASSERT(read(fd, got, 16) == 16, "chunk %d", i);
+		ASSERT(!memcmp(got, pat + 16 * i, 16), "chunk %d data", i);
 	}
-	EXPECT(read(fd, got, 16) == 0, "EOF after 64 bytes");
+	ASSERT(read(fd, got, 16) == 0, "EOF after 64 bytes");
 	close(fd);
 	return 0;
 }
@@ -294,11 +295,11 @@ static int t_read_short(void)
 
 	fill_seq(pat, SZ, 7);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 60, SEEK_SET) == 60, "seek 60");
-	EXPECT(read(fd, got, 10) == 4, "read 10 at 60");
-	EXPECT(!memcmp(got, pat + 60, 4), "data");
-	EXPECT(offset_of(fd) == SZ, "offset");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 60, SEEK_SET) == 60, "seek 60");
+	ASSERT(read(fd, got, 10) == 4, "read 10 at 60");
+	ASSERT(!memcmp(got, pat + 60, 4), "data");
+	ASSERT(offset_of(fd) == SZ, "offset");
 	close(fd);
 	return 0;
 }
@@ -310,13 +311,13 @@ static int t_read_eof(void)
 	size_t i;
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
-		EXPECT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
-		EXPECT(read(fd, got, SZ) == 0, "read at %lld",
+		ASSERT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
+		ASSERT(read(fd, got, SZ) == 0, "read at %lld",
 		       (long long)offs[i]);
-		EXPECT(offset_of(fd) == offs[i], "EOF moved the offset");
-		EXPECT(pread(fd, got, SZ, offs[i]) == 0, "pread");
+		ASSERT(offset_of(fd) == offs[i], "EOF moved the offset");
+		ASSERT(pread(fd, got, SZ, offs[i]) == 0, "pread");
 	}
 	close(fd);
 	return 0;
@@ -327,9 +328,9 @@ static int t_read_zero_count(void)
 	unsigned char got[1];
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 5, SEEK_SET) == 5, "seek");
-	EXPECT(read(fd, got, 0) == 0 && offset_of(fd) == 5, "read of 0");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 5, SEEK_SET) == 5, "seek");
+	ASSERT(read(fd, got, 0) == 0 && offset_of(fd) == 5, "read of 0");
 	close(fd);
 	return 0;
 }
@@ -339,14 +340,14 @@ static int t_read_efault(void)
 	unsigned char *ro;
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 3, SEEK_SET) == 3, "seek");
-	EXPECT(read(fd, nowhere, SZ) < 0 && errno == EFAULT, "read into NULL");
-	EXPECT(offset_of(fd) == 3, "failed read moved the offset");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 3, SEEK_SET) == 3, "seek");
+	ASSERT(read(fd, nowhere, SZ) < 0 && errno == EFAULT, "read into NULL");
+	ASSERT(offset_of(fd) == 3, "failed read moved the offset");
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	EXPECT(ro != MAP_FAILED, "mmap");
-	EXPECT(read(fd, ro, SZ) < 0 && errno == EFAULT, "read into r/o page");
-	EXPECT(offset_of(fd) == 3, "failed read moved the offset");
+	ASSERT(ro != MAP_FAILED, "mmap");
+	ASSERT(read(fd, ro, SZ) < 0 && errno == EFAULT, "read into r/o page");
+	ASSERT(offset_of(fd) == 3, "failed read moved the offset");
 	close(fd);
 	return 0;
 }
@@ -363,16 +364,16 @@ static int t_read_partial(void)
 	ssize_t n;
 	int fd;
 
-	EXPECT(edge, "edge buffer");
+	ASSERT(edge, "edge buffer");
 	fill_seq(pat, SZ, 40);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 2, SEEK_SET) == 2, "seek");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 2, SEEK_SET) == 2, "seek");
 	n = read(fd, edge, SZ);
-	EXPECT(n >= 1 && n <= 10, "read 64 into 10 mapped bytes: %zd", n);
+	ASSERT(n >= 1 && n <= 10, "read 64 into 10 mapped bytes: %zd", n);
 	diag("read copied %zd of the 10 bytes before the hole", n);
-	EXPECT(!memcmp(edge, pat + 2, n), "data");
-	EXPECT(offset_of(fd) == 2 + n, "offset advanced by what was copied");
+	ASSERT(!memcmp(edge, pat + 2, n), "data");
+	ASSERT(offset_of(fd) == 2 + n, "offset advanced by what was copied");
 	close(fd);
 	return 0;
 }
@@ -386,11 +387,11 @@ static int t_write_zero_count(void)
 
 	fill_seq(pat, SZ, 1);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
-	EXPECT(write(fd, "x", 0) == 0 && offset_of(fd) == 0, "write 0 at 0");
-	EXPECT(lseek(fd, 64, SEEK_SET) == 64, "seek");
-	EXPECT(write(fd, "x", 0) == 0, "write 0 at 64 must be 0, not ENOSPC");
-	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
+	ASSERT(fd >= 0, "open");
+	ASSERT(write(fd, "x", 0) == 0 && offset_of(fd) == 0, "write 0 at 0");
+	ASSERT(lseek(fd, 64, SEEK_SET) == 64, "seek");
+	ASSERT(write(fd, "x", 0) == 0, "write 0 at 64 must be 0, not ENOSPC");
+	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
 	close(fd);
 	return 0;
 }
@@ -400,11 +401,11 @@ static int t_write_full(void)
 	unsigned char pat[SZ + 8], got[SZ];
 	int fd = open(HELLO_DEV, O_RDWR);
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	fill_seq(pat, sizeof(pat), 9);
-	EXPECT(write(fd, pat, sizeof(pat)) == SZ, "write 72");
-	EXPECT(offset_of(fd) == SZ, "offset");
-	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
+	ASSERT(write(fd, pat, sizeof(pat)) == SZ, "write 72");
+	ASSERT(offset_of(fd) == SZ, "offset");
+	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
 	close(fd);
 	return 0;
 }
@@ -417,12 +418,12 @@ static int t_write_short(void)
 	memset(pat, '.', SZ);
 	memset(src, '#', sizeof(src));
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 60, SEEK_SET) == 60, "seek");
-	EXPECT(write(fd, src, 10) == 4, "write 10 at 60");
-	EXPECT(offset_of(fd) == SZ, "offset");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 60, SEEK_SET) == 60, "seek");
+	ASSERT(write(fd, src, 10) == 4, "write 10 at 60");
+	ASSERT(offset_of(fd) == SZ, "offset");
 	memset(pat + 60, '#', 4);
-	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
+	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
 	close(fd);
 	return 0;
 }
@@ -436,16 +437,16 @@ static int t_write_enospc(void)
 
 	fill_seq(pat, SZ, 3);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
-		EXPECT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
-		EXPECT(write(fd, "x", 1) < 0 && errno == ENOSPC,
+		ASSERT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
+		ASSERT(write(fd, "x", 1) < 0 && errno == ENOSPC,
 		       "write at %lld", (long long)offs[i]);
-		EXPECT(offset_of(fd) == offs[i], "offset moved");
-		EXPECT(pwrite(fd, "x", 1, offs[i]) < 0 && errno == ENOSPC,
+		ASSERT(offset_of(fd) == offs[i], "offset moved");
+		ASSERT(pwrite(fd, "x", 1, offs[i]) < 0 && errno == ENOSPC,
 		       "pwrite");
 	}
-	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
+	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
 	close(fd);
 	return 0;
 }
@@ -457,11 +458,11 @@ static int t_write_efault(void)
 
 	fill_seq(pat, SZ, 11);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 8, SEEK_SET) == 8, "seek");
-	EXPECT(write(fd, nowhere, 16) < 0 && errno == EFAULT, "write from NULL");
-	EXPECT(offset_of(fd) == 8, "offset moved");
-	EXPECT(contents(fd, got) == 0 && !memcmp(got, pat, SZ),
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 8, SEEK_SET) == 8, "seek");
+	ASSERT(write(fd, nowhere, 16) < 0 && errno == EFAULT, "write from NULL");
+	ASSERT(offset_of(fd) == 8, "offset moved");
+	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ),
 	       "failed write changed the buffer");
 	close(fd);
 	return 0;
@@ -474,20 +475,20 @@ static int t_write_partial(void)
 	ssize_t n;
 	int fd, i;
 
-	EXPECT(edge, "edge buffer");
+	ASSERT(edge, "edge buffer");
 	memset(edge, 'E', 10);
 	fill_seq(pat, SZ, 128);
 	fd = open_filled(O_RDWR, pat);
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 5, SEEK_SET) == 5, "seek");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 5, SEEK_SET) == 5, "seek");
 	n = write(fd, edge, 30);	/* 1 to 10: see t_read_partial() */
-	EXPECT(n >= 1 && n <= 10, "write 30 from 10 mapped bytes: %zd", n);
+	ASSERT(n >= 1 && n <= 10, "write 30 from 10 mapped bytes: %zd", n);
 	diag("write copied %zd of the 10 bytes before the hole", n);
-	EXPECT(offset_of(fd) == 5 + n, "offset");
+	ASSERT(offset_of(fd) == 5 + n, "offset");
 	memset(pat + 5, 'E', n);
-	EXPECT(contents(fd, got) == 0, "pread");
+	ASSERT(contents(fd, got) == 0, "pread");
 	for (i = 0; i < SZ; i++)
-		EXPECT(got[i] == pat[i], "byte %d is 0x%02x, want 0x%02x", i,
+		ASSERT(got[i] == pat[i], "byte %d is 0x%02x, want 0x%02x", i,
 		       got[i], pat[i]);
 	close(fd);
 	return 0;
@@ -501,9 +502,9 @@ static int t_seek_set(void)
 	int fd = open(HELLO_DEV, O_RDONLY);
 	size_t i;
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	for (i = 0; i < ARRAY_SIZE(offs); i++)
-		EXPECT(lseek(fd, offs[i], SEEK_SET) == offs[i] &&
+		ASSERT(lseek(fd, offs[i], SEEK_SET) == offs[i] &&
 		       offset_of(fd) == offs[i], "SEEK_SET %lld",
 		       (long long)offs[i]);
 	close(fd);
@@ -514,11 +515,11 @@ static int t_seek_cur(void)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 10, SEEK_CUR) == 10, "+10");
-	EXPECT(lseek(fd, 5, SEEK_CUR) == 15, "+5");
-	EXPECT(lseek(fd, -15, SEEK_CUR) == 0, "-15");
-	EXPECT(lseek(fd, 100, SEEK_CUR) == 100, "+100");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 10, SEEK_CUR) == 10, "+10");
+	ASSERT(lseek(fd, 5, SEEK_CUR) == 15, "+5");
+	ASSERT(lseek(fd, -15, SEEK_CUR) == 0, "-15");
+	ASSERT(lseek(fd, 100, SEEK_CUR) == 100, "+100");
 	close(fd);
 	return 0;
 }
@@ -527,16 +528,16 @@ static int t_seek_negative(void)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 20, SEEK_SET) == 20, "seek");
-	EXPECT(lseek(fd, -1, SEEK_SET) < 0 && errno == EINVAL, "SEEK_SET -1");
-	EXPECT(lseek(fd, -21, SEEK_CUR) < 0 && errno == EINVAL, "SEEK_CUR");
-	EXPECT(lseek(fd, -1, SEEK_END) < 0 && errno == EINVAL, "SEEK_END -1");
-	EXPECT(lseek(fd, LLONG_MAX, SEEK_SET) == LLONG_MAX &&
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 20, SEEK_SET) == 20, "seek");
+	ASSERT(lseek(fd, -1, SEEK_SET) < 0 && errno == EINVAL, "SEEK_SET -1");
+	ASSERT(lseek(fd, -21, SEEK_CUR) < 0 && errno == EINVAL, "SEEK_CUR");
+	ASSERT(lseek(fd, -1, SEEK_END) < 0 && errno == EINVAL, "SEEK_END -1");
+	ASSERT(lseek(fd, LLONG_MAX, SEEK_SET) == LLONG_MAX &&
 	       lseek(fd, 1, SEEK_CUR) < 0 && errno == EINVAL,
 	       "SEEK_CUR past LLONG_MAX");
-	EXPECT(lseek(fd, 20, SEEK_SET) == 20, "seek");
-	EXPECT(offset_of(fd) == 20, "failed seeks moved the offset");
+	ASSERT(lseek(fd, 20, SEEK_SET) == 20, "seek");
+	ASSERT(offset_of(fd) == 20, "failed seeks moved the offset");
 	close(fd);
 	return 0;
 }
@@ -545,9 +546,9 @@ static int t_seek_end(void)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	EXPECT(fd >= 0, "open");
-	EXPECT(lseek(fd, 0, SEEK_END) == 0, "SEEK_END 0 is 0: size is 0");
-	EXPECT(lseek(fd, 10, SEEK_END) == 10, "SEEK_END 10");
+	ASSERT(fd >= 0, "open");
+	ASSERT(lseek(fd, 0, SEEK_END) == 0, "SEEK_END 0 is 0: size is 0");
+	ASSERT(lseek(fd, 10, SEEK_END) == 10, "SEEK_END 10");
 	close(fd);
 	return 0;
 }
@@ -556,7 +557,7 @@ static int t_seek_whence(void)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	EXPECT(lseek(fd, 0, 5) < 0 && errno == EINVAL, "whence 5");
 	EXPECT(lseek(fd, 0, SEEK_DATA) < 0 && errno == ENXIO, "SEEK_DATA");
 	EXPECT(lseek(fd, 0, SEEK_HOLE) < 0 && errno == ENXIO, "SEEK_HOLE");
@@ -571,18 +572,18 @@ static int t_pread_pwrite(void)
 	unsigned char pat[SZ], got[SZ];
 	int fd = open(HELLO_DEV, O_RDWR);
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	fill_seq(pat, SZ, 50);
-	EXPECT(lseek(fd, 7, SEEK_SET) == 7, "seek");
-	EXPECT(pwrite(fd, pat, 40, 20) == 40, "pwrite 40 at 20");
-	EXPECT(pwrite(fd, pat, 10, 60) == 4, "pwrite 10 at 60");
-	EXPECT(pread(fd, got, 30, 20) == 30 && !memcmp(got, pat, 30),
+	ASSERT(lseek(fd, 7, SEEK_SET) == 7, "seek");
+	ASSERT(pwrite(fd, pat, 40, 20) == 40, "pwrite 40 at 20");
+	ASSERT(pwrite(fd, pat, 10, 60) == 4, "pwrite 10 at 60");
+	ASSERT(pread(fd, got, 30, 20) == 30 && !memcmp(got, pat, 30),
 	       "pread 30 at 20");
-	EXPECT(pread(fd, got, 10, 60) == 4 && !memcmp(got, pat, 4),
+	ASSERT(pread(fd, got, 10, 60) == 4 && !memcmp(got, pat, 4),
 	       "pread 10 at 60");
-	EXPECT(pread(fd, got, 1, -1) < 0 && errno == EINVAL, "pread at -1");
-	EXPECT(pwrite(fd, got, 1, -1) < 0 && errno == EINVAL, "pwrite at -1");
-	EXPECT(offset_of(fd) == 7, "pread/pwrite moved the offset");
+	ASSERT(pread(fd, got, 1, -1) < 0 && errno == EINVAL, "pread at -1");
+	ASSERT(pwrite(fd, got, 1, -1) < 0 && errno == EINVAL, "pwrite at -1");
+	ASSERT(offset_of(fd) == 7, "pread/pwrite moved the offset");
 	close(fd);
 	return 0;
 }
@@ -594,20 +595,20 @@ static int t_readv_writev(void)
 	struct iovec r[] = { { got, 32 }, { got + 32, 32 } };
 	int fd = open(HELLO_DEV, O_RDWR);
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	memset(a, 'a', 20);
 	memset(b, 'b', 20);
 	memset(c, 'c', 30);
-	EXPECT(writev(fd, w, 3) == SZ, "writev 70 stores 64");
-	EXPECT(offset_of(fd) == SZ, "offset");
+	ASSERT(writev(fd, w, 3) == SZ, "writev 70 stores 64");
+	ASSERT(offset_of(fd) == SZ, "offset");
 	memcpy(want, a, 20);
 	memcpy(want + 20, b, 20);
 	memcpy(want + 40, c, 24);
-	EXPECT(lseek(fd, 0, SEEK_SET) == 0, "seek");
-	EXPECT(readv(fd, r, 2) == SZ && !memcmp(got, want, SZ), "readv");
-	EXPECT(preadv(fd, r, 2, 48) == 16 && !memcmp(got, want + 48, 16),
+	ASSERT(lseek(fd, 0, SEEK_SET) == 0, "seek");
+	ASSERT(readv(fd, r, 2) == SZ && !memcmp(got, want, SZ), "readv");
+	ASSERT(preadv(fd, r, 2, 48) == 16 && !memcmp(got, want + 48, 16),
 	       "preadv at 48");
-	EXPECT(pwritev(fd, w, 1, 60) == 4, "pwritev at 60");
+	ASSERT(pwritev(fd, w, 1, 60) == 4, "pwritev at 60");
 	close(fd);
 	return 0;
 }
@@ -666,13 +667,13 @@ static int read_race(struct race *r)
 	int i;
 
 	for (i = 0; i < 2; i++)
-		EXPECT(pthread_create(&t[i], NULL, race_reader, r) == 0,
+		ASSERT(pthread_create(&t[i], NULL, race_reader, r) == 0,
 		       "pthread_create");
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	diag("%ld reads, %ld torn", (long)r->reads, (long)r->torn);
-	EXPECT(r->errors == 0, "%ld failed calls", (long)r->errors);
-	EXPECT(r->torn == 0, "%ld of %ld reads were torn", (long)r->torn,
+	ASSERT(r->errors == 0, "%ld failed calls", (long)r->errors);
+	ASSERT(r->torn == 0, "%ld of %ld reads were torn", (long)r->torn,
 	       (long)r->reads);
 	return 0;
 }
@@ -685,11 +686,11 @@ static int t_threads_no_torn_reads(void)
 	pthread_t t[2];
 	int i, ret;
 
-	EXPECT(r.fd >= 0, "open");
+	ASSERT(r.fd >= 0, "open");
 	memset(a, 'A', SZ);
-	EXPECT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
+	ASSERT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
 	for (i = 0; i < 2; i++)
-		EXPECT(pthread_create(&t[i], NULL, race_writer, &w[i]) == 0,
+		ASSERT(pthread_create(&t[i], NULL, race_writer, &w[i]) == 0,
 		       "pthread_create");
 	ret = read_race(&r);
 	atomic_store(&r.stop, 1);
@@ -707,12 +708,12 @@ static int t_fork_no_torn_reads(void)
 	pid_t kids[2];
 	int i, status, ret, bad = 0;
 
-	EXPECT(r.fd >= 0, "open");
+	ASSERT(r.fd >= 0, "open");
 	memset(a, 'A', SZ);
-	EXPECT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
+	ASSERT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
 	for (i = 0; i < 2; i++) {
 		kids[i] = fork();
-		EXPECT(kids[i] >= 0, "fork");
+		ASSERT(kids[i] >= 0, "fork");
 		if (kids[i] == 0) {
 			race_writer(&w[i]);	/* until killed */
 			_exit(0);
@@ -726,7 +727,7 @@ static int t_fork_no_torn_reads(void)
 			bad++;
 	}
 	close(r.fd);
-	EXPECT(!bad, "a writer child died on its own");
+	ASSERT(!bad, "a writer child died on its own");
 	return ret;
 }
 
@@ -763,13 +764,13 @@ static int t_shared_offset_atomic(void)
 	pthread_t t[2];
 	int i, j, dup = 0;
 
-	EXPECT(p.fd >= 0, "open");
+	ASSERT(p.fd >= 0, "open");
 	fill_seq(pat, SZ, 0);
-	EXPECT(pwrite(p.fd, pat, SZ, 0) == SZ, "pwrite");
+	ASSERT(pwrite(p.fd, pat, SZ, 0) == SZ, "pwrite");
 	pthread_barrier_init(&p.go, NULL, 3);
 	pthread_barrier_init(&p.done, NULL, 3);
 	for (i = 0; i < 2; i++)
-		EXPECT(pthread_create(&t[i], NULL, pos_reader, &p) == 0,
+		ASSERT(pthread_create(&t[i], NULL, pos_reader, &p) == 0,
 		       "pthread_create");
 	for (i = 0; i < p.rounds; i++) {
 		lseek(p.fd, 0, SEEK_SET);
@@ -782,7 +783,7 @@ static int t_shared_offset_atomic(void)
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	close(p.fd);
-	EXPECT(dup == 0, "%d bytes read twice or never in %d rounds", dup,
+	ASSERT(dup == 0, "%d bytes read twice or never in %d rounds", dup,
 	       p.rounds);
 	return 0;
 }
@@ -793,7 +794,7 @@ static int t_no_ioctl_mmap(void)
 {
 	int fd = open(HELLO_DEV, O_RDWR), arg = 0;
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	EXPECT(ioctl(fd, FIONREAD, &arg) < 0 && errno == ENOTTY, "FIONREAD");
 	EXPECT(ioctl(fd, 0x4801, 0) < 0 && errno == ENOTTY, "ioctl");
 	EXPECT(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
@@ -822,8 +823,8 @@ static int t_quiet_by_default(void)
 {
 	int fd = kmsg_mark();
 
-	EXPECT(fd >= 0 && exercise() == 0, "open/write/read/close");
-	EXPECT(kmsg_count(kmsg_since(fd), -1, HELLO_MODULE) == 0,
+	ASSERT(fd >= 0 && exercise() == 0, "open/write/read/close");
+	ASSERT(kmsg_count(kmsg_since(fd), -1, HELLO_MODULE) == 0,
 	       "open/read/write/close logged without dyndbg");
 	close(fd);
 	return 0;
@@ -840,23 +841,23 @@ static int t_many_opens(void)
 	unsigned char pat[SZ], got[SZ];
 	int i;
 
-	EXPECT(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE");
+	ASSERT(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE");
 	for (i = 0; i < MANY; i++) {
 		fill_seq(pat, SZ, i * 7);
 		pat[0] = i & 0xff;
 		pat[1] = i >> 8;
 		fds[i] = open_filled(O_RDWR, pat);
-		EXPECT(fds[i] >= 0, "open #%d", i);
+		ASSERT(fds[i] >= 0, "open #%d", i);
 	}
 	for (i = 0; i < MANY; i++) {
 		fill_seq(pat, SZ, i * 7);
 		pat[0] = i & 0xff;
 		pat[1] = i >> 8;
-		EXPECT(contents(fds[i], got) == 0 && !memcmp(got, pat, SZ),
+		ASSERT(contents(fds[i], got) == 0 && !memcmp(got, pat, SZ),
 		       "file #%d holds another's data", i);
 	}
 	for (i = 0; i < MANY; i++)
-		EXPECT(close(fds[i]) == 0, "close #%d", i);
+		ASSERT(close(fds[i]) == 0, "close #%d", i);
 	return 0;
 }
 
@@ -865,18 +866,18 @@ static int t_open_close_no_leak(void)
 	long before = slab_live("", NULL, 0), after;
 	int i, fd;
 
-	EXPECT(before >= 0, "no slab alloc_traces");
-	EXPECT(before == 0, "%ld module objects live with no file open",
+	ASSERT(before >= 0, "no slab alloc_traces");
+	ASSERT(before == 0, "%ld module objects live with no file open",
 	       before);
 	for (i = 0; i < 5000; i++) {
 		fd = open(HELLO_DEV, i & 1 ? O_RDWR : O_RDONLY);
-		EXPECT(fd >= 0, "open #%d", i);
+		ASSERT(fd >= 0, "open #%d", i);
 		if (i % 3 == 0)
-			EXPECT(write(fd, "x", 1) <= 1, "write");
-		EXPECT(close(fd) == 0, "close");
+			ASSERT(write(fd, "x", 1) <= 1, "write");
+		ASSERT(close(fd) == 0, "close");
 	}
 	after = slab_live("", NULL, 0);
-	EXPECT(after == 0, "%ld module objects live after 5000 open/close",
+	ASSERT(after == 0, "%ld module objects live after 5000 open/close",
 	       after);
 	return 0;
 }
@@ -895,13 +896,13 @@ static int t_unload_refused_while_open(void)
 {
 	int fd = open(HELLO_DEV, O_RDWR), ret;
 
-	EXPECT(fd >= 0, "open");
+	ASSERT(fd >= 0, "open");
 	ret = mod_unload();
-	EXPECT(ret == -EWOULDBLOCK || ret == -EBUSY,
+	ASSERT(ret == -EWOULDBLOCK || ret == -EBUSY,
 	       "unload with a file open returned %d", ret);
-	EXPECT(write(fd, "still", 5) == 5, "file works after refused unload");
+	ASSERT(write(fd, "still", 5) == 5, "file works after refused unload");
 	close(fd);
-	EXPECT(exercise() == 0, "device works after refused unload");
+	ASSERT(exercise() == 0, "device works after refused unload");
 	return 0;
 }
 
@@ -912,10 +913,10 @@ static int t_unload(void)
 	int fd = kmsg_mark(), ret = mod_unload(), found = 0;
 
 	errno = -ret;
-	EXPECT(ret == 0, "unload after close");
+	ASSERT(ret == 0, "unload after close");
 	EXPECT(gone(), HELLO_DEV " or its class is still there");
 	f = fopen("/proc/devices", "re");
-	EXPECT(f, "/proc/devices");
+	ASSERT(f, "/proc/devices");
 	while (fgets(line, sizeof(line), f))
 		found += strstr(line, HELLO_MODULE) != NULL;
 	fclose(f);
@@ -934,14 +935,14 @@ static int t_dyndbg(void)
 	const char *log;
 	size_t i;
 
-	EXPECT(fd >= 0, "kmsg");
+	ASSERT(fd >= 0, "kmsg");
 	ret = mod_load("dyndbg=+p");
 	errno = -ret;
-	EXPECT(ret == 0, "load with dyndbg=+p");
-	EXPECT(exercise() == 0, "open/write/read/close");
+	ASSERT(ret == 0, "load with dyndbg=+p");
+	ASSERT(exercise() == 0, "open/write/read/close");
 	ret = mod_unload();
 	errno = -ret;
-	EXPECT(ret == 0, "unload");
+	ASSERT(ret == 0, "unload");
 	log = kmsg_since(fd);
 	close(fd);
 	for (i = 0; i < ARRAY_SIZE(what); i++) {
@@ -961,12 +962,12 @@ static int t_load_cycles(void)
 	for (i = 0; i < 40; i++) {
 		ret = mod_load("");
 		errno = -ret;
-		EXPECT(ret == 0, "load #%d", i);
-		EXPECT(exercise() == 0, "device after load #%d", i);
+		ASSERT(ret == 0, "load #%d", i);
+		ASSERT(exercise() == 0, "device after load #%d", i);
 		ret = mod_unload();
 		errno = -ret;
-		EXPECT(ret == 0, "unload #%d", i);
-		EXPECT(gone(), "node left after unload #%d", i);
+		ASSERT(ret == 0, "unload #%d", i);
+		ASSERT(gone(), "node left after unload #%d", i);
 	}
 	return 0;
 }
@@ -976,10 +977,10 @@ static int t_not_tainted(void)
 	FILE *f = fopen("/proc/sys/kernel/tainted", "re");
 	unsigned long taint = ~0UL;
 
-	EXPECT(f && fscanf(f, "%lu", &taint) == 1, "read tainted");
+	ASSERT(f && fscanf(f, "%lu", &taint) == 1, "read tainted");
 	fclose(f);
 	/* only O (out-of-tree, 4096) and E (unsigned module, 8192) */
-	EXPECT((taint & ~(4096UL | 8192UL)) == 0, "tainted = %lu", taint);
+	ASSERT((taint & ~(4096UL | 8192UL)) == 0, "tainted = %lu", taint);
 	return 0;
 }
 
