@@ -50,6 +50,29 @@ echo "# shell:" "$(echo "$scripts" | paste -sd ' ')"
 mkdir -p "$out"
 bash tests/host/deps.sh sparse cppcheck shellcheck clang-format
 
+if wants checkpatch; then
+	tools=$(bash lint/kernel-tools.sh)
+	log=$out/checkpatch.log
+	# shellcheck disable=SC2086
+	perl "$tools/scripts/checkpatch.pl" --strict --no-tree --color=never \
+		-f $kernel_c >"$log" 2>&1 || true
+	# shellcheck disable=SC2086
+	n=$(count $kernel_c)
+	clean=$(grep -c '^total: 0 errors, 0 warnings, 0 checks' "$log" || true)
+	if [ "$n" -gt 0 ] && [ "$clean" = "$n" ]; then
+		result ok "checkpatch --strict: 0 errors/warnings/checks in $n files"
+	else
+		result fail "checkpatch --strict: $((n - clean)) of $n files with findings" "$log"
+	fi
+	# advisory only, as in the kernel: a gate on it would fight checkpatch
+	changed=0
+	for f in $kernel_c $user_c; do
+		changed=$((changed + $(clang-format --style="file:$tools/.clang-format" \
+			"$f" | diff "$f" - | grep -c '^>' || true)))
+	done
+	echo "# advisory: the kernel's .clang-format would change $changed lines (make format shows them)"
+fi
+
 # The module built against each kernel's tree (module_build, W=1): with
 # sparse (C=2 checks every file) and plain; any warning or error is a
 # finding.  (tests/host/run.sh builds the floor device with W=1 too.)
