@@ -10,11 +10,11 @@
 # C file or header is kernel code.
 #
 # LINT_CHECKS picks checkers (default: all of them):
-#   checkpatch sparse w1 analyzer cppcheck shellcheck
+#   checkpatch sparse w1 analyzer cppcheck shellcheck layout
 # HELLO_KERNELS picks the Debian kernels for sparse and W=1 (as make check).
 set -eu
 cd "$(dirname "$0")/.."
-checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck}
+checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck layout}
 kernels=${HELLO_KERNELS:-linux-image-amd64 linux-image-6.12-amd64}
 out=build/lint
 
@@ -147,6 +147,15 @@ if wants shellcheck; then
 		result ok "shellcheck: 0 findings in $(count $scripts) scripts"
 	else
 		result fail "shellcheck: findings" "$log"
+	fi
+fi
+
+if wants layout; then
+	log=$out/layout.log
+	if bash lint/layout.sh >"$log" 2>&1; then
+		result ok "layout: README's Layout table matches the tree"
+	else
+		result fail "layout: README's Layout table and the tree differ" "$log"
 	fi
 fi
 
