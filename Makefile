@@ -144,7 +144,7 @@ format:
 .PHONY: install uninstall dkms-src dkms-install dkms-uninstall udev-install \
 	udev-uninstall package-check lint lint-selftest format
 
-# ---- Fuzzing and stress (issue 4) -------------------------------------------
+# ---- Fuzzing and stress -----------------------------------------------------
 # make fuzz [SEED=N] [OPS=N]   only the differential fuzzer, in the 6.1 VM
 #                              (HELLO_KERNEL=linux-image-6.12-amd64: 6.12)
 vm-bins: build/vm/fuzz build/vm/stress
@@ -162,7 +162,7 @@ fuzz:
 
 .PHONY: fuzz
 
-# ---- benchmark (issue 5) ---------------------------------------------------
+# ---- benchmark --------------------------------------------------------------
 # make bench           the driver against /dev/zero and /dev/null in one
 #                      Debian 6.1 boot with stock options: cost ratios, slab
 #                      per open, a chart (build/bench/bench.svg)
@@ -178,7 +178,7 @@ bench:
 
 .PHONY: bench
 
-# ---- sanitizer tier (issue 3) ----------------------------------------------
+# ---- sanitizer tier ---------------------------------------------------------
 # make check-debug     the suite and a fail-nth fault sweep under a KASAN,
 #                      kmemleak, lockdep, UBSAN kernel built from Debian's
 #                      linux-source-6.1 (cached after the first build)
@@ -195,7 +195,7 @@ mutants-debug:
 
 .PHONY: check-debug mutants-debug
 
-# ---- arm64 and 32-bit arm (issue 7) ----------------------------------------
+# ---- arm64 and 32-bit arm ----------------------------------------------------
 # make check-arm64     the suite in an arm64 kernel cross-built from Debian's
 #                      linux-source-6.1, booted in qemu's virt board, and
 #                      the W=1 build against a 32-bit arm (multi_v7) tree
