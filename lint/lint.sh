@@ -10,11 +10,11 @@
 # C file or header is kernel code.
 #
 # LINT_CHECKS picks checkers (default: all of them):
-#   checkpatch sparse w1 analyzer cppcheck shellcheck
+#   checkpatch sparse w1 analyzer cppcheck shellcheck layout
 # HELLO_KERNELS picks the kernels for sparse and W=1 (default: make check's).
 set -eu
 cd "$(dirname "$0")/.."
-checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck}
+checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck layout}
 out=build/lint
 
 # shellcheck source=tests/host/lib.sh
@@ -135,6 +135,15 @@ if wants shellcheck; then
 		result ok "shellcheck: 0 findings in $(count $scripts) scripts"
 	else
 		result fail "shellcheck: findings" "$log"
+	fi
+fi
+
+if wants layout; then
+	log=$out/layout.log
+	if bash lint/layout.sh >"$log" 2>&1; then
+		result ok "layout: README's Layout table matches the tree"
+	else
+		result fail "layout: README's Layout table and the tree differ" "$log"
 	fi
 fi
 

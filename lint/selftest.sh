@@ -80,6 +80,13 @@ plant shellcheck "SC2086" "an unquoted \$1 in a new script without .sh" <<'P'
 mkdir -p tools
 printf '#!/bin/bash\necho $1\n' >tools/planted
 P
+plant layout "does not name the folder planted/" "a new top-level folder" <<'P'
+mkdir planted
+echo planted >planted/file
+P
+plant layout "names doc/, which does not exist" "a Layout row for a folder that is not there" <<'P'
+perl -pi -e 's/^\| `docs\/`/| `doc\/`/' README.md
+P
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
