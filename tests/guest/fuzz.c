@@ -1009,22 +1009,13 @@ static int probe_vfs(void)
 	return 0;
 }
 
-static int t_load(void)
-{
-	int ret = mod_load("");
-
-	errno = -ret;
-	ASSERT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
-	return 0;
-}
-
 static int t_fuzz(void)
 {
 	uint64_t done = 0, next_note = 200000;
 	double t0 = now(), dt;
 	long k;
 
-	/* here, not in t_load: each case runs in a child process of its own */
+	/* here, not in t_mod_load: each case runs in a child process of its own */
 	if (probe_vfs())
 		return -1;
 	rng_state = opt_seed;
@@ -1085,7 +1076,7 @@ int main(int argc, char **argv)
 {
 	static char name[160];
 	struct tcase cases[] = {
-		{ "fuzz: load the module", t_load },
+		{ "fuzz: load the module", t_mod_load },
 		{ name, t_fuzz },
 		{ "fuzz: no live allocation once every file is closed",
 		  t_no_leak },

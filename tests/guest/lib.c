@@ -118,6 +118,15 @@ int mod_load(const char *params)
 	return ret;
 }
 
+int t_mod_load(void)
+{
+	int ret = mod_load("");
+
+	errno = -ret;
+	ASSERT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
+	return 0;
+}
+
 int mod_unload(void)
 {
 	return syscall(SYS_delete_module, HELLO_MODULE, O_NONBLOCK) ? -errno

@@ -74,6 +74,8 @@ double now(void);
 
 /* finit_module() with params; 0 or -errno. */
 int mod_load(const char *params);
+/* A case: the module loads, or is loaded already. */
+int t_mod_load(void);
 /* delete_module(O_NONBLOCK), as rmmod does; 0 or -errno. */
 int mod_unload(void);
 

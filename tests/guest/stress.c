@@ -238,15 +238,6 @@ static void cycler(int id)
 	sh->open_errors += errors;
 }
 
-static int t_load(void)
-{
-	int ret = mod_load("");
-
-	errno = -ret;
-	ASSERT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
-	return 0;
-}
-
 static int t_run(void)
 {
 	pid_t kids[CHILDREN + CYCLERS];
@@ -359,7 +350,7 @@ static int t_unload(void)
 }
 
 static const struct tcase cases[] = {
-	{ "stress: load the module", t_load },
+	{ "stress: load the module", t_mod_load },
 	{ "stress: threads, children, open/close loops and unloads together",
 	  t_run },
 	{ "stress: threads sharing a file never see a torn read", t_threads },
