@@ -172,7 +172,7 @@ kernel() {
 		if [ -z "${built[$id/$variants/$v]:-}" ] &&
 			! variant "$v" "$mods/$variants/$v" "$kdir" "${kbuild[@]}"
 		then
-			result fail "$id: variant $v builds with W=1 and 0 warnings" "$mods/$variants/$v.log"
+			result fail "$id: variant $v: its substitutions apply, it builds with W=1 and 0 warnings" "$mods/$variants/$v.log"
 			return
 		fi
 		built[$id/$variants/$v]=1
