@@ -11,7 +11,6 @@
 # A transcript: commands, their output, a line or two on each, and a TAP
 # case for each thing it expects (docs/lesson.md tells the story).
 cd / || exit 1
-topic=lesson
 # shellcheck source=tests/guest/transcript.sh
 . ./transcript.sh
 secret="my secret password 2"
@@ -48,8 +47,18 @@ round() {
 	rmmod hello_kmalloc || exit 1
 }
 
-# what the tests rely on; the transcript says it once
-setup() {
+# act2: its title, and how the kernel was booted
+act2() {
+	topic="act 2"
+	echo "#"
+	echo "# == Act 2: the original lesson's driver, kmalloc() in open() and kfree()"
+	echo "# in release(): kmalloc-kfree.ko, hello_kmalloc.c with kmalloc() for"
+	echo "# kzalloc() and kfree() for kfree_sensitive() (tests/variants/lesson.txt)"
+	show "dmesg | grep 'mem auto-init'"
+}
+
+# pin: what the rounds rely on, said once, and the trace that shows it
+pin() {
 	taskset -p 1 $$ >/dev/null || exit 1
 	echo "# Every command below runs on CPU 0 (taskset): SLUB hands an allocation"
 	echo "# the object last freed on its CPU, unless another one of that size came"
@@ -57,22 +66,14 @@ setup() {
 	show "echo 'bytes_req == 68' >$ev/filter && echo 1 >$ev/enable"
 }
 
-act2() {
-	echo "#"
-	echo "# == Act 2: the original lesson's driver, kmalloc() in open() and kfree()"
-	echo "# in release(): kmalloc-kfree.ko, hello_kmalloc.c with kzalloc() and"
-	echo "# kfree_sensitive() put back to those (tests/variants/lesson.txt)"
-	show "dmesg | grep 'mem auto-init'"
-}
-
 leak() {
 	echo "1..12"
-	setup
 	act2
 	judge "booted with init_on_alloc=0 (heap alloc:off)" \
 		"grep -q 'heap alloc:off' /tmp/out"
 	echo "# heap alloc:off (init_on_alloc=0): kmalloc() returns an object as its"
 	echo "# last owner left it.  Expect cat, another process, to read tee's secret."
+	pin
 	round kmalloc-kfree
 	judge "kmalloc-kfree: cat, another process, reads the secret tee wrote" \
 		"printf '%s\n' \"$secret\" | cmp -s -n 21 - /tmp/read"
@@ -81,6 +82,7 @@ leak() {
 	echo "# own: in a free object it keeps the (encoded) address of the next one,"
 	echo "# at half the object's 96 bytes, 48, which is buf[44] after the lock."
 
+	topic="act 3"
 	echo "#"
 	echo "# == Act 3: each fix on its own, then both (the shipped driver)"
 	echo "# kmalloc-kfree_sensitive.ko: kmalloc() still, but release() wipes the"
@@ -104,6 +106,7 @@ leak() {
 	judge "hello_kmalloc: cat reads 64 zero bytes" \
 		"head -c 64 /dev/zero | cmp -s - /tmp/read"
 
+	topic="slab class"
 	echo "#"
 	echo "# == The slab class.  The trace above: open() asks for bytes_req=68 (the"
 	echo "# 4-byte lock and the 64-byte buffer) and gets bytes_alloc=96, the next"
@@ -125,12 +128,12 @@ leak() {
 
 default() {
 	echo "1..3"
-	setup
 	act2
 	judge "booted with init_on_alloc=1 (heap alloc:on), as Debian boots" \
 		"grep -q 'heap alloc:on' /tmp/out"
 	echo "# heap alloc:on: Debian builds its kernels with CONFIG_INIT_ON_ALLOC_DEFAULT_ON,"
 	echo "# so every allocation is zeroed.  Expect 64 zero bytes: the same bug, hidden."
+	pin
 	round kmalloc-kfree
 	judge "kmalloc-kfree: cat reads 64 zero bytes" \
 		"head -c 64 /dev/zero | cmp -s - /tmp/read"
