@@ -18,8 +18,10 @@ modules:
 hello_test: test.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
-#> make demo            the user's session in a Debian 6.1 VM, as a transcript
-#> make check           the tests in Debian 6.1 and 6.12 VMs (the CI gate)
+#> make demo            the lesson live in Debian 6.1 VMs: the session, the leak
+#>                      kmalloc() was, each fix (docs/lesson.md), as a transcript
+#> make demo-default    only the demo's second boot, as Debian boots (zeroing on)
+#> make check           the tests in Debian 6.1 and 6.12 VMs, and the demo (the CI gate)
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]

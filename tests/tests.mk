@@ -5,7 +5,7 @@
 # tests/guest/lib.c) becomes the static program /NAME in the VM; test.c
 # becomes /hello_test.  `make guest GUEST_ARCH=arm64` builds them with that
 # architecture's cross compiler (tests/arches).
-GUEST_PROGS := suite fuzz stress faults bench
+GUEST_PROGS := suite fuzz stress faults bench hold
 GUEST_ARCH ?= x86_64
 guest_cross := $(word 3,$(shell awk '$$1 == "$(GUEST_ARCH)"' tests/arches))
 GUEST_CC := $(if $(filter -,$(guest_cross)),$(CC),$(guest_cross)gcc)
@@ -21,10 +21,20 @@ $(GUEST_DIR)/hello_test: test.c
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(WARN) $(CFLAGS) -static -o $@ $<
 
-# The VM tiers: each row of tests/tiers is a target of its name.
+# The VM tiers: each row of tests/tiers is a target of its name, but for
+# the rows below, which have rules of their own.
 TIERS := $(shell awk '!/^\#/ && NF { print $$1 }' tests/tiers)
-$(filter-out fuzz bench,$(TIERS)):
+$(filter-out check demo fuzz bench,$(TIERS)):
 	bash tests/host/run.sh $@
+
+# the demo boots twice, with init_on_alloc=0 and as Debian boots; the CI
+# gate runs it too, so that it cannot rot
+DEMO_TIERS := demo demo-default
+demo:
+	bash tests/host/run.sh $(DEMO_TIERS)
+
+check:
+	bash tests/host/run.sh check $(DEMO_TIERS)
 
 # OPS: TCG runs the fuzzer at about 100000 ops/s; time for it and a margin
 fuzz:

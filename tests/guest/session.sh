@@ -4,30 +4,10 @@
 # (as root, so without sudo): `make demo` shows it as a transcript, and
 # `make check` counts its "ok"/"not ok" lines as test cases.
 cd / || exit 1
-n=0
-bad=0
+topic=session
+# shellcheck source=tests/guest/transcript.sh
+. ./transcript.sh
 echo "1..6"
-
-# show CMD: print "$ CMD", run it (20 s at most), keep its output in
-# /tmp/out and show it
-show() {
-	echo "\$ $1"
-	timeout 20 sh -c "$1" >/tmp/out 2>&1
-	status=$?
-	cat /tmp/out
-	return $status
-}
-
-# judge NAME TEST: one TAP line for the step just shown
-judge() {
-	n=$((n + 1))
-	if sh -c "$2"; then
-		echo "ok $n session: $1"
-	else
-		echo "not ok $n session: $1"
-		bad=$((bad + 1))
-	fi
-}
 
 show 'insmod hello_kmalloc.ko'
 judge "insmod creates /dev/hello0" "[ $? = 0 ] && [ -c /dev/hello0 ]"

@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: run.sh TIER...   (rows of tests/tiers)
 # The one VM pipeline.  For each kernel of each tier: provide the kernel
-# (tests/host/kernel.sh), build the module and the floor device with W=1
-# and 0 warnings, build the guest programs for its arch, pack tests/guest
-# into an initramfs, boot it under TCG with the tier's job, count the TAP
-# results, decode how the VM ended and scan its console for the tier's
-# reports.  Prints every case, ends with "N passed, N failed", exits
-# non-zero on any failure.  Outputs in build/TIER/ID/.
+# (tests/host/kernel.sh), build the module, the floor device and the tier's
+# variants of the module with W=1 and 0 warnings, build the guest programs
+# for its arch, pack tests/guest into an initramfs, boot it under TCG with
+# the tier's job, count the TAP results, decode how the VM ended and scan
+# its console for the tier's reports.  Prints every case, ends with "N passed, N failed", exits
+# non-zero on any failure.  Outputs in build/TIER/ID/; the modules, built
+# once a run for all its tiers, in build/modules/ID/.
 #   HELLO_KERNELS="A B"   these kernels instead of the tier's
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
 #   HELLO_LIMIT=S         another time limit for each boot
@@ -32,6 +33,35 @@ initramfs() {
 		"$root/"
 	(cd "$root" && find . | cpio --quiet -o -H newc | gzip -1) >"$out"
 	rm -rf "$root"
+}
+
+# variants: the names in the tier's table of variants, tests/variants/
+variants() {
+	[ "$variants" = - ] ||
+		awk -F'\t' '!/^#/ && NF && !seen[$1]++ { print $1 }' \
+			"tests/variants/$variants.txt"
+}
+
+# variant NAME OUT KDIR [MAKE ARGS]: the driver with the substitutions of
+# NAME's rows in the tier's table applied in order, built in OUT and
+# copied to OUT.ko; fails if a substitution changes nothing
+variant() {
+	local name=$1 out=$2 kdir=$3 src=$2.src v subst
+	shift 3
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -r Kbuild hello_kmalloc.c include "$src/"
+	while IFS=$'\t' read -r v subst; do
+		[ "$v" = "$name" ] || continue
+		cp "$src/hello_kmalloc.c" "$out.orig"
+		perl -0pi -e "$subst" "$src/hello_kmalloc.c"
+		if cmp -s "$src/hello_kmalloc.c" "$out.orig"; then
+			echo "variant $name: $subst changes nothing" >"$out.log"
+			return 1
+		fi
+	done <"tests/variants/$variants.txt"
+	module_build "$src" "$out" "$kdir" "$@" modules &&
+		cp "$out/hello_kmalloc.ko" "$out.ko"
 }
 
 # boot ARCH CPU IMAGE INITRD CONSOLE LIMIT ARGS: the job's output on
@@ -85,9 +115,10 @@ boot() {
 }
 
 # kernel TIER NAME: every case of one kernel in one tier
+declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir out kbuild busybox=/bin/busybox vm
+	local kdir out mods kbuild busybox=/bin/busybox vm v kos
 	read -r _ arch _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
@@ -115,27 +146,42 @@ kernel() {
 		fi
 		return
 	fi
-	echo "# == $tier: $id: building the modules (W=1)"
-	if [ -n "${HELLO_KO_DIR:-}" ]; then
-		mkdir -p "$out/module"
-		cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$out/module/"
-	elif module_build . "$out/module" "$kdir" "${kbuild[@]}" modules; then
-		result ok "$id: module builds with W=1 and 0 warnings"
-	else
-		result fail "$id: module builds with W=1 and 0 warnings" "$out/module.log"
-		return
+	# built once a run, for every tier that boots this kernel
+	mods=build/modules/$id
+	if [ -z "${built[$id]:-}" ]; then
+		echo "# == $tier: $id: building the modules (W=1)"
+		if [ -n "${HELLO_KO_DIR:-}" ]; then
+			mkdir -p "$mods/module"
+			cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$mods/module/"
+		elif module_build . "$mods/module" "$kdir" "${kbuild[@]}" modules
+		then
+			result ok "$id: module builds with W=1 and 0 warnings"
+		else
+			result fail "$id: module builds with W=1 and 0 warnings" "$mods/module.log"
+			return
+		fi
+		if ! module_build tests/floor "$mods/floor" "$kdir" \
+			"${kbuild[@]}" modules; then
+			result fail "$id: the floor device builds with W=1 and 0 warnings" "$mods/floor.log"
+			return
+		fi
+		built[$id]=1
 	fi
-	if ! module_build tests/floor "$out/floor" "$kdir" "${kbuild[@]}" \
-		modules; then
-		result fail "$id: the floor device builds with W=1 and 0 warnings" "$out/floor.log"
-		return
-	fi
+	kos=("$mods/module/hello_kmalloc.ko" "$mods/floor/hello_floor.ko")
+	for v in $(variants); do
+		if [ -z "${built[$id/$variants/$v]:-}" ] &&
+			! variant "$v" "$mods/$variants/$v" "$kdir" "${kbuild[@]}"
+		then
+			result fail "$id: variant $v: its substitutions apply, it builds with W=1 and 0 warnings" "$mods/$variants/$v.log"
+			return
+		fi
+		built[$id/$variants/$v]=1
+		kos+=("$mods/$variants/$v.ko")
+	done
 	make -s guest GUEST_ARCH="$arch"
 	[ "$debarch" = "$(dpkg --print-architecture)" ] ||
 		busybox=$(bash tests/host/busybox.sh "$debarch")
-	initramfs "$out/initrd.gz" "$arch" "$busybox" \
-		"$out/module/hello_kmalloc.ko" \
-		"$out/floor/hello_floor.ko"
+	initramfs "$out/initrd.gz" "$arch" "$busybox" "${kos[@]}"
 
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
 	boot "$arch" "$cpu" "$image" "$out/initrd.gz" "$out/console.log" \
@@ -150,7 +196,8 @@ kernel() {
 }
 
 for tier in "$@"; do
-	read -r _ kernels job limit cpu reports args <<<"$(row tests/tiers "$tier")" ||
+	read -r _ kernels job limit cpu reports variants args \
+		<<<"$(row tests/tiers "$tier")" ||
 		{ result fail "$tier: a tier of tests/tiers"; continue; }
 	[ "$args" != - ] || args=
 	args="hello.job=$job $args ${HELLO_BOOT_ARGS:-}"
