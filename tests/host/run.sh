@@ -6,9 +6,10 @@
 # variants of the module with W=1 and 0 warnings, build the guest programs
 # for its arch, pack tests/guest into an initramfs, boot it under TCG with
 # the tier's job, count the TAP results, decode how the VM ended and scan
-# its console for the tier's reports.  Prints every case, ends with "N passed, N failed", exits
-# non-zero on any failure.  Outputs in build/TIER/ID/; the modules, built
-# once a run for all its tiers, in build/modules/ID/.
+# its console for the tier's reports.  Prints every case, ends with
+# "N passed, N failed", exits non-zero on any failure.  Outputs in
+# build/TIER/ID/; the modules, built once a run for all its tiers, in
+# build/modules/ID/.
 #   HELLO_KERNELS="A B"   these kernels instead of the tier's
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
 #   HELLO_LIMIT=S         another time limit for each boot
