@@ -182,22 +182,44 @@ int kmsg_count(const char *log, int level, const char *s)
 	return count;
 }
 
+/*
+ * Where the allocation traces are: debugfs since 5.17; before that only
+ * sysfs, which stops listing once past PAGE_SIZE - KSYM_SYMBOL_LEN - 100
+ * bytes, and lists module callers (the highest addresses) last: a listing
+ * that long may have been cut short, so it is unreadable.
+ */
+static const struct {
+	const char *root, *file;
+	size_t cut;	/* 0, or the length past which it may be cut short */
+} traces[] = {
+	{ "/sys/kernel/debug/slab", "alloc_traces", 0 },
+	{ "/sys/kernel/slab", "alloc_calls", 4096 - 128 - 100 },
+};
+
 /* Live objects allocated by the module in one cache; -1 if unreadable. */
-static long cache_live(const char *root, const char *cache)
+static long cache_live(int t, const char *cache)
 {
 	char path[512], line[512];
+	size_t len = 0;
 	long live = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s/alloc_traces", root, cache);
+	snprintf(path, sizeof(path), "%s/%s/%s", traces[t].root, cache,
+		 traces[t].file);
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	/* "  <count> <caller>+0x../0x.. [module] age=..." */
-	while (fgets(line, sizeof(line), f))
+	while (fgets(line, sizeof(line), f)) {
+		len += strlen(line);
 		if (strstr(line, "[" HELLO_MODULE "]"))
 			live += strtol(line, NULL, 10);
+	}
 	fclose(f);
+	if (traces[t].cut && len > traces[t].cut) {
+		diag("%s: %zu bytes, may be cut short", path, len);
+		return -1;
+	}
 	return live;
 }
 
@@ -237,21 +259,29 @@ int write_file(const char *path, const char *s)
 
 long slab_live(const char *prefix, char *where, size_t wlen)
 {
-	const char *root = "/sys/kernel/debug/slab";
-	DIR *dir = opendir(root);
 	struct dirent *de;
 	long live = 0, n;
+	DIR *dir = NULL;
+	int t;
 
+	for (t = 0; t < (int)ARRAY_SIZE(traces) && !dir; t++)
+		dir = opendir(traces[t].root);
 	if (!dir)
 		return -1;
+	t--;
 	while ((de = readdir(dir))) {
+		/* sysfs names a merged cache's aliases with symlinks */
 		if (strncmp(de->d_name, prefix, strlen(prefix)) ||
-		    de->d_name[0] == '.')
+		    de->d_name[0] == '.' || de->d_type == DT_LNK)
 			continue;
-		n = cache_live(root, de->d_name);
+		n = cache_live(t, de->d_name);
 		if (n > 0) {
 			cache_shrink(de->d_name);
-			n = cache_live(root, de->d_name);
+			n = cache_live(t, de->d_name);
+		}
+		if (n < 0 && traces[t].cut) {
+			live = -1;	/* a cache we cannot read in full */
+			break;
 		}
 		if (n <= 0)
 			continue;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -183,23 +184,110 @@ static int t_independent_opens(void)
 	return 0;
 }
 
-/* The per-open object is kzalloc'd with __GFP_ACCOUNT: a kmalloc-cg cache. */
+#define CG		"/sys/fs/cgroup"
+#define CG_OPENS	10000
+
+/* What the memory cgroup CG/hello is charged, in bytes; -1 if unreadable */
+static long cg_current(void)
+{
+	int fd = open(CG "/hello/memory.current", O_RDONLY | O_CLOEXEC);
+	char buf[32];
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return atol(buf);
+}
+
+/* The charge once it stops moving: closed files are freed after RCU */
+static long cg_settled(void)
+{
+	long last = -1, cur;
+	int same = 0, i;
+
+	for (i = 0; i < 100 && same < 3; i++) {
+		usleep(50000);
+		cur = cg_current();
+		same = cur == last ? same + 1 : 0;
+		last = cur;
+	}
+	return last;
+}
+
+/* How much more CG/hello is charged while CG_OPENS files of path are open */
+static long cg_charge_of_opens(const char *path)
+{
+	static int fds[CG_OPENS];
+	long before = cg_settled(), after;
+	int n, opened;
+
+	for (n = 0; n < CG_OPENS; n++) {
+		fds[n] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[n] < 0)
+			break;
+	}
+	opened = n;
+	after = cg_current();
+	while (n-- > 0)
+		close(fds[n]);
+	if (before < 0 || after < 0 || opened != CG_OPENS)
+		return -1;
+	return after - before;
+}
+
+/*
+ * The per-open object is kzalloc'd with __GFP_ACCOUNT: a kmalloc-cg cache.
+ * Before 5.14 accounted objects share the plain kmalloc-N caches: there,
+ * CG_OPENS opens of the device must charge a memory cgroup at least
+ * CG_OPENS * HELLO_BUF_SIZE bytes more than as many opens of /dev/null (the
+ * file objects are charged too).  Stock caching blurs a charge by at most
+ * 32 pages per CPU, well under the CG_OPENS * 64 bytes that are looked for.
+ */
 static int t_open_accounted(void)
 {
-	long before = slab_live("", NULL, 0), during;
+	long before = slab_live("", NULL, 0), during, null, dev;
+	struct rlimit rl = { CG_OPENS + 64, CG_OPENS + 64 };
 	int fd = open(HELLO_DEV, O_RDONLY);
-	char cache[64] = "";
+	char cache[64] = "", pid[16];
+	const char *size;
+	struct stat st;
 
-	ASSERT(before >= 0, "no /sys/kernel/debug/slab (slub_debug=U?)");
+	ASSERT(before >= 0, "no slab allocation traces (slub_debug=U?)");
 	ASSERT(fd >= 0, "open");
 	during = slab_live("", cache, sizeof(cache));
 	close(fd);
 	EXPECT(during == before + 1, "live module objects: %ld, then %ld",
 	       before, during);
-	EXPECT(!strncmp(cache, "kmalloc-cg-", 11),
-	       "object is in %s, not a memcg-charged kmalloc-cg cache", cache);
-	EXPECT(atoi(cache + 11) > 0 && atoi(cache + 11) <= 128,
+	size = strrchr(cache, '-');
+	EXPECT(size && atoi(size + 1) > 0 && atoi(size + 1) <= 128,
 	       "object is in %s: over 128 bytes", cache);
+	if (!strncmp(cache, "kmalloc-cg-", 11) ||
+	    !stat("/sys/kernel/slab/kmalloc-cg-64", &st)) {
+		EXPECT(!strncmp(cache, "kmalloc-cg-", 11),
+		       "object is in %s, not a memcg-charged kmalloc-cg cache",
+		       cache);
+		return 0;
+	}
+	ASSERT(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE");
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	if (mount("cgroup2", CG, "cgroup2", 0, NULL) && errno != EBUSY)
+		ASSERT(0, "mount cgroup2 on " CG);
+	ASSERT(write_file(CG "/cgroup.subtree_control", "+memory") == 0 &&
+	       (mkdir(CG "/hello", 0755) == 0 || errno == EEXIST) &&
+	       write_file(CG "/hello/cgroup.procs", pid) == 0,
+	       "a memory cgroup " CG "/hello for this process");
+	null = cg_charge_of_opens("/dev/null");
+	dev = cg_charge_of_opens(HELLO_DEV);
+	ASSERT(write_file(CG "/cgroup.procs", pid) == 0 &&
+	       rmdir(CG "/hello") == 0, "leave and remove " CG "/hello");
+	diag("%d opens charged %ld bytes (/dev/null: %ld)", CG_OPENS, dev,
+	     null);
+	EXPECT(null >= 0 && dev - null >= (long)CG_OPENS * HELLO_BUF_SIZE,
+	       "%d opens charged %ld bytes more than of /dev/null, not >= %d each",
+	       CG_OPENS, dev - null, HELLO_BUF_SIZE);
 	return 0;
 }
 
