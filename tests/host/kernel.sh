@@ -4,10 +4,18 @@
 # Provides that kernel and a tree to build modules against, and prints
 # "ID IMAGE KDIR": ID names the build (a Debian ABI, or NAME-VERSION),
 # IMAGE is what qemu boots (- for a kernel only compiled for), KDIR the
-# tree for M= builds.  Progress goes to stderr.
-#   debian: the ABI the meta package depends on today; its vmlinuz is
-#           cached (apt-get download, no initramfs build) and its headers
-#           installed.
+# tree for M= builds (ROOT:PATH for a tree inside the chroot ROOT, where
+# module_build then runs make).  Progress goes to stderr.
+#   debian: the ABI the meta package depends on in RELEASE's archive today
+#           (package lists refreshed once a day); its vmlinuz (found in
+#           the file list of the image or of a package it depends on) is
+#           cached, no initramfs built, and its headers installed.  This
+#           machine's own release builds on this machine, as its users
+#           do; any other release in a cached minimal chroot of it
+#           (tests/host/chroot.sh: that release's gcc, headers and apt
+#           lists; this machine's apt setup is untouched).  When the
+#           archive has no headers for the meta package's ABI yet, the
+#           newest ABI that has image and headers is taken, with a note.
 #   source: Debian's linux-source, `make BASE`, the fragment appended and
 #           every line of it checked to survive olddefconfig, built out of
 #           tree (O=) in the cache under a key of what makes the .config
@@ -24,40 +32,104 @@ read -r _ arch provider pkg base frag <<<"$(row tests/kernels "$name")" ||
 	{ echo "kernel.sh: no kernel $name in tests/kernels" >&2; exit 1; }
 read -r _ karch cross _ image packages <<<"$(row tests/arches "$arch")"
 [ "$cross" != - ] || cross=
-apt() { apt-get -q -o DPkg::Lock::Timeout=600 "$@" >&2; }
+# what a user of a release has to build a module (the headers come later)
+chroot_packages=build-essential
+
+# in_release CMD...: CMD where the row's release is: this machine when it
+# runs that release, else that release's cached chroot ($root)
+in_release() {
+	if [ -z "$root" ]; then
+		"$@"
+	else
+		bash tests/host/chroot.sh run "$root" "$@"
+	fi
+}
 
 provide_debian() {
-	local abi vmlinuz kdir
+	local release=$pkg meta=$base abi want stamp deb f vmlinuz kdir
+	root=
+	# shellcheck source=/dev/null
+	if [ "$release" != "$(. /etc/os-release && echo "$VERSION_CODENAME")" ]
+	then
+		root=$(bash tests/host/chroot.sh path "$release" $chroot_packages)
+		# one apt user of the chroot at a time
+		exec 8>"$root.apt.lock"
+		flock 8
+	fi
+	rapt() { in_release apt-get -q -o DPkg::Lock::Timeout=600 "$@" >&2; }
+	# the archive moves: package lists older than a day are refreshed
+	stamp=$cache/kernels/$release.apt-updated
+	mkdir -p "$cache/kernels"
+	if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
+		rapt update && touch "$stamp"
+	fi
+	has() {	# has PACKAGE: the release's archive has it
+		in_release apt-cache show "$1" >/dev/null 2>&1
+	}
 	abi_of() {
-		apt-cache depends "$pkg" 2>/dev/null |
+		in_release apt-cache depends "$1" 2>/dev/null |
 			sed -n 's/^ *Depends: linux-image-//p' | head -n 1
 	}
-	abi=$(abi_of)
-	[ -n "$abi" ] || { apt update; abi=$(abi_of); }
-	[ -n "$abi" ] || { echo "kernel.sh: no package $pkg" >&2; exit 1; }
+	older() {	# older ABI: the newest one before it with both packages
+		local v='[0-9][0-9.]*(-[0-9]+)?(\+[a-z]+[0-9]+)?' flavour a
+		flavour=$(echo "$1" | sed -E "s/^$v-//")
+		{ echo "$1"; in_release apt-cache pkgnames linux-headers- |
+			sed -En "s/^linux-headers-($v-$flavour)\$/\1/p"; } |
+			sort -urV | sed "0,/^$1\$/d" | while read -r a; do
+				if has "linux-headers-$a" && has "linux-image-$a"
+				then echo "$a"; break; fi
+			done
+	}
+	abi=$(abi_of "$meta")
+	[ -n "$abi" ] || { echo "kernel.sh: $release has no $meta" >&2; exit 1; }
+	# Mid-transition an image can reach the archive before its headers:
+	# say so, and take the newest ABI of the same flavour that has both.
+	if ! has "linux-headers-$abi"; then
+		want=$abi
+		abi=$(older "$want")
+		[ -n "$abi" ] || { echo "kernel.sh: $release has no" \
+			"linux-headers-$want, nor an older pair" >&2; exit 1; }
+		echo "# $name: $release's $meta wants $want, whose headers are" \
+			"not in the archive yet (mid-transition): testing $abi," \
+			"the newest older ABI with image and headers" >&2
+	fi
 
 	vmlinuz=$cache/kernels/$abi/vmlinuz
 	if [ ! -s "$vmlinuz" ]; then
-		echo "# fetching linux-image-$abi into $cache" >&2
-		tmp=$(mktemp -d)	# global: the EXIT trap runs after we return
+		echo "# fetching the image of $abi ($release) into $cache" >&2
+		# global: the EXIT trap runs after we return
+		tmp=$(mktemp -d "$root/tmp/kernel.XXXXXX")
 		trap 'rm -rf "$tmp"' EXIT
 		chmod 777 "$tmp"	# apt-get download runs as _apt when it can
-		(cd "$tmp" && apt download "linux-image-$abi" 2>/dev/null) ||
-			(apt update && cd "$tmp" && apt download "linux-image-$abi")
-		dpkg-deb --fsys-tarfile "$tmp"/linux-image-*.deb |
-			tar -x -C "$tmp" "./boot/vmlinuz-$abi"
-		mkdir -p "$(dirname "$vmlinuz")"
-		mv "$tmp/boot/vmlinuz-$abi" "$vmlinuz"
+		# the image, or (since 7.x) the package it depends on that
+		# holds the vmlinuz: read each one's file list
+		for deb in "linux-image-$abi" $(in_release apt-cache depends \
+			"linux-image-$abi" |
+			sed -n "s/^ *Depends: \(linux-.*-$abi\)\$/\1/p"); do
+			rm -f "$tmp"/*.deb
+			# shellcheck disable=SC2016 # the inner shell expands them
+			in_release sh -c 'cd "$1" && apt-get -q download "$2"' \
+				sh "${tmp#"$root"}" "$deb" >&2
+			f=$(dpkg-deb -c "$tmp"/*.deb | awk '{ print $6 }' | grep -E \
+				'^\./(boot/vmlinuz-|usr/lib/modules/[^/]+/vmlinuz$)' |
+				head -n 1)
+			[ -n "$f" ] || continue
+			dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" "$f"
+			mkdir -p "$(dirname "$vmlinuz")"
+			mv "$tmp/$f" "$vmlinuz"
+			break
+		done
+		[ -s "$vmlinuz" ] || { echo "kernel.sh: no vmlinuz in" \
+			"linux-image-$abi nor in what it depends on" >&2; exit 1; }
 	fi
 
 	kdir=/usr/src/linux-headers-$abi
-	if [ ! -f "$kdir/Makefile" ]; then
-		echo "# installing linux-headers-$abi" >&2
-		apt install -y --no-install-recommends "linux-headers-$abi" ||
-			{ apt update && apt install -y --no-install-recommends \
-				"linux-headers-$abi"; }
+	if [ ! -f "$root$kdir/Makefile" ]; then
+		echo "# installing linux-headers-$abi ($release)" >&2
+		rapt install -y --no-install-recommends "linux-headers-$abi"
 	fi
-	echo "$abi $vmlinuz $kdir"
+	# a tree inside a chroot is ROOT:PATH (module_build builds there)
+	echo "$abi $vmlinuz ${root:+$root:}$kdir"
 }
 
 provide_source() {

@@ -15,7 +15,10 @@
 #   module_build SRC OUT KDIR [MAKE ARGS]
 #                               the kbuild module of SRC (its Kbuild, C
 #                               files, include/) built in OUT against KDIR
-#                               with W=1; fails on any warning or error
+#                               with W=1; fails on any warning or error.
+#                               KDIR ROOT:PATH: make runs in the chroot
+#                               ROOT (tests/host/chroot.sh), the top of
+#                               this tree bound at its own path there
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 tables=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -77,13 +80,23 @@ console_scan() {
 }
 
 module_build() {
-	local src=$1 out=$2 kdir=$3 f
+	local src=$1 out=$2 kdir=$3 f top root=
 	shift 3
 	rm -rf "$out"
 	mkdir -p "$out"
 	for f in "$src"/Kbuild "$src"/*.c "$src"/include; do
 		[ ! -e "$f" ] || ln -s "$(realpath "$f")" "$out/"
 	done
-	nice -n 10 make -C "$kdir" M="$(realpath "$out")" W=1 "$@" \
-		>"$out.log" 2>&1 && ! grep -Eiq '(warning|error):' "$out.log"
+	set -- nice -n 10 make -C "${kdir#*:}" M="$(realpath "$out")" W=1 "$@"
+	if [ "$kdir" != "${kdir#*:}" ]; then
+		root=${kdir%%:*}
+		top=$(realpath "$tables/..")
+		mkdir -p "$root$top"
+		# shellcheck disable=SC2016 # the inner shell expands them
+		set -- unshare --mount --propagation private sh -c \
+			'mount --bind "$1" "$2$1" && shift 2 && exec "$@"' \
+			sh "$top" "$root" bash "$tables/host/chroot.sh" run \
+			"$root" "$@"
+	fi
+	"$@" >"$out.log" 2>&1 && ! grep -Eiq '(warning|error):' "$out.log"
 }
