@@ -22,6 +22,7 @@ hello_test: test.c
 #>                      kmalloc() was, each fix (docs/lesson.md), as a transcript
 #> make demo-default    only the demo's second boot, as Debian boots (zeroing on)
 #> make check           the tests in Debian 6.1 and 6.12 VMs, and the demo (the CI gate)
+#> make check-kernels   check in every Debian kernel, 5.10 to sid's, and PREEMPT_RT
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]

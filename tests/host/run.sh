@@ -8,7 +8,8 @@
 # the tier's job, count the TAP results, decode how the VM ended and scan
 # its console for the tier's reports.  Prints every case, ends with
 # "N passed, N failed", exits non-zero on any failure.  Outputs in
-# build/TIER/ID/; the modules, built once a run for all its tiers, in
+# build/TIER/ID/ (ID/result: "NAME PASSED FAILED SECONDS DATE" for that
+# kernel); the modules, built once a run for all its tiers, in
 # build/modules/ID/.
 #   HELLO_KERNELS="A B"   these kernels instead of the tier's
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
@@ -119,7 +120,7 @@ boot() {
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir out mods kbuild busybox=/bin/busybox vm v kos
+	local kdir mods kbuild busybox=/bin/busybox vm v kos
 	read -r _ arch _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
@@ -204,7 +205,12 @@ for tier in "$@"; do
 	args="hello.job=$job $args ${HELLO_BOOT_ARGS:-}"
 	limit=${HELLO_LIMIT:-$limit}
 	for name in ${HELLO_KERNELS:-${kernels//,/ }}; do
+		p0=$pass f0=$fail start=$SECONDS out=
 		kernel "$tier" "$name"
+		echo "# == $tier: $name: $((SECONDS - start)) s"
+		# what tests/host/kernels-doc.sh tabulates
+		[ -z "$out" ] || echo "$name $((pass - p0)) $((fail - f0))" \
+			"$((SECONDS - start)) $(date -u +%F)" >"$out/result"
 	done
 done
 summary
