@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Usage: kernels-doc.sh [TIER]   (default check-kernels)
+# Rewrites the table of tested kernels in docs/kernels.md, between its
+# "kernels table" markers, from the last run of TIER (tests/host/run.sh):
+# per row of tests/kernels, the newest build/TIER/ID/result, the compiler
+# recorded in build/modules/ID/module/hello_kmalloc.ko and the cases it
+# passed.
+set -eu
+cd "$(dirname "$0")/../.."
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
+tier=${1:-check-kernels}
+doc=docs/kernels.md
+table=$(mktemp)
+trap 'rm -f "$table"' EXIT
+{
+	echo "| kernel | release | ABI | compiler | result | date |"
+	echo "|---|---|---|---|---|---|"
+	for name in $(row tests/tiers "$tier" | cut -d' ' -f2 | tr , ' '); do
+		read -r _ _ provider release meta _ <<<"$(row tests/kernels "$name")"
+		[ "$provider" = debian ] || release=$provider meta=-
+		# shellcheck disable=SC2012 # ls -t: the newest result
+		res=$(ls -t build/"$tier"/*/result 2>/dev/null | while read -r f; do
+			read -r n _ <"$f"
+			if [ "$n" = "$name" ]; then echo "$f"; break; fi
+		done)
+		if [ -z "$res" ]; then
+			echo "| $name | $release | - | - | not run | - |"
+			continue
+		fi
+		read -r _ ok bad secs date <"$res"
+		id=$(basename "$(dirname "$res")")
+		ko=build/modules/$id/module/hello_kmalloc.ko
+		cc=$(readelf -p .comment "$ko" 2>/dev/null |
+			sed -n 's/.*GCC: (\([^)]*\)) \([^ ]*\).*/gcc \2 (\1)/p' |
+			head -n 1)
+		verdict="$ok passed, $bad failed"
+		[ "$bad" = 0 ] || verdict="**$verdict**"
+		echo "| $name | $release \`$meta\` | $id | ${cc:--} |" \
+			"$verdict in ${secs} s | $date |"
+	done
+} >"$table"
+awk -v table="$table" '
+	/<!-- kernels table begin -->/ {
+		print
+		while ((getline l < table) > 0)
+			print l
+		skip = 1
+		next
+	}
+	/<!-- kernels table end -->/ { skip = 0 }
+	!skip' "$doc" >"$doc.new"
+mv "$doc.new" "$doc"
+cat "$table"
