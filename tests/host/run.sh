@@ -3,10 +3,11 @@
 # Usage: run.sh TIER...   (rows of tests/tiers)
 # The one VM pipeline.  For each kernel of each tier: provide the kernel
 # (tests/host/kernel.sh), build the module and the floor device with W=1
-# and 0 warnings, build the guest programs for its arch, pack tests/guest
-# into an initramfs, boot it under TCG with the tier's job, count the TAP
-# results, decode how the VM ended and scan its console for the tier's
-# reports.  Prints every case, ends with "N passed, N failed", exits
+# and 0 warnings (once per kernel and run), build the guest programs for its
+# arch, pack tests/guest and tests/bench-baseline into an initramfs, boot
+# it under TCG with the tier's job (told hello.kernel=ROW hello.cpu=CPU),
+# count the TAP results, decode how the VM ended and scan its console for
+# the tier's reports.  Prints every case, ends with "N passed, N failed", exits
 # non-zero on any failure.  Outputs in build/TIER/ID/.
 #   HELLO_KERNELS="A B"   these kernels instead of the tier's
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
@@ -87,7 +88,7 @@ boot() {
 # kernel TIER NAME: every case of one kernel in one tier
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir out kbuild busybox=/bin/busybox vm
+	local kdir out kbuild busybox=/bin/busybox vm mods
 	read -r _ arch _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
@@ -115,31 +116,40 @@ kernel() {
 		fi
 		return
 	fi
-	echo "# == $tier: $id: building the modules (W=1)"
-	if [ -n "${HELLO_KO_DIR:-}" ]; then
-		mkdir -p "$out/module"
-		cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$out/module/"
-	elif module_build . "$out/module" "$kdir" "${kbuild[@]}" modules; then
-		result ok "$id: module builds with W=1 and 0 warnings"
+	# what an earlier tier of this run built for this kernel, it reuses
+	mods=${built[$id]:-}
+	if [ -n "$mods" ]; then
+		echo "# == $tier: $id: the modules built in $mods"
 	else
-		result fail "$id: module builds with W=1 and 0 warnings" "$out/module.log"
-		return
-	fi
-	if ! module_build tests/floor "$out/floor" "$kdir" "${kbuild[@]}" \
-		modules; then
-		result fail "$id: the floor device builds with W=1 and 0 warnings" "$out/floor.log"
-		return
+		mods=$out
+		echo "# == $tier: $id: building the modules (W=1)"
+		if [ -n "${HELLO_KO_DIR:-}" ]; then
+			mkdir -p "$out/module"
+			cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$out/module/"
+		elif module_build . "$out/module" "$kdir" "${kbuild[@]}" modules; then
+			result ok "$id: module builds with W=1 and 0 warnings"
+		else
+			result fail "$id: module builds with W=1 and 0 warnings" "$out/module.log"
+			return
+		fi
+		if ! module_build tests/floor "$out/floor" "$kdir" \
+			"${kbuild[@]}" modules; then
+			result fail "$id: the floor device builds with W=1 and 0 warnings" "$out/floor.log"
+			return
+		fi
+		built[$id]=$out
 	fi
 	make -s guest GUEST_ARCH="$arch"
 	[ "$debarch" = "$(dpkg --print-architecture)" ] ||
 		busybox=$(bash tests/host/busybox.sh "$debarch")
 	initramfs "$out/initrd.gz" "$arch" "$busybox" \
-		"$out/module/hello_kmalloc.ko" \
-		"$out/floor/hello_floor.ko"
+		"$mods/module/hello_kmalloc.ko" \
+		"$mods/floor/hello_floor.ko" tests/bench-baseline
 
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
 	boot "$arch" "$cpu" "$image" "$out/initrd.gz" "$out/console.log" \
-		"$limit" "$args" | tee "$out/results.tap"
+		"$limit" "hello.kernel=$name hello.cpu=$cpu $args" |
+		tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}
 	tap_count "$out/results.tap"
 	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok || echo fail)" \
@@ -149,6 +159,7 @@ kernel() {
 	[ "$reports" = - ] || console_scan "$out/console.log" "$id" "$reports"
 }
 
+declare -A built=()	# kernel ID -> where this run built its modules
 for tier in "$@"; do
 	read -r _ kernels job limit cpu reports args <<<"$(row tests/tiers "$tier")" ||
 		{ result fail "$tier: a tier of tests/tiers"; continue; }
