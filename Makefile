@@ -19,11 +19,16 @@ hello_test: test.c
 	$(CC) $(WARN) $(CFLAGS) -o $@ $<
 
 #> make demo            the user's session in a Debian 6.1 VM, as a transcript
-#> make check           the tests in Debian 6.1 and 6.12 VMs (the CI gate)
+#> make check           the tests in Debian 6.1 and 6.12 VMs (the CI gate),
+#>                      and the driver's instruction counts against the baseline
+#> make check-exact     only those counts (tests/bench-baseline, at most +5%)
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
-#> make bench           the driver against the kernel's own devices, a chart
+#> make bench           the driver against the kernel's own devices: exact
+#>                      instruction counts, then wall-clock ratios and a chart
+#> make bench-exact     only the instruction counts, on 6.1 and 6.12
+#> make bench-baseline  record the counts make check holds the driver to
 #> make mutants         plant each bug of tests/mutants/check.txt
 #> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
 include tests/tests.mk

@@ -23,8 +23,12 @@ $(GUEST_DIR)/hello_test: test.c
 
 # The VM tiers: each row of tests/tiers is a target of its name.
 TIERS := $(shell awk '!/^\#/ && NF { print $$1 }' tests/tiers)
-$(filter-out fuzz bench,$(TIERS)):
+$(filter-out check fuzz bench,$(TIERS)):
 	bash tests/host/run.sh $@
+
+# the tests, and the driver's own instruction counts against the baseline
+check:
+	bash tests/host/run.sh check check-exact
 
 # OPS: TCG runs the fuzzer at about 100000 ops/s; time for it and a margin
 fuzz:
@@ -32,7 +36,11 @@ fuzz:
 	$(if $(OPS),HELLO_LIMIT=$$((300 + $(OPS) / 1000))) bash tests/host/run.sh fuzz
 
 bench:
-	bash tests/host/run.sh bench; s=$$?; bash tests/host/chart.sh; exit $$s
+	bash tests/host/run.sh bench-exact bench; s=$$?; bash tests/host/chart.sh; \
+	exit $$s
+
+bench-baseline:
+	bash tests/host/baseline.sh
 
 mutants:
 	bash tests/host/mutants.sh check
@@ -40,4 +48,4 @@ mutants:
 mutants-debug:
 	bash tests/host/mutants.sh check-debug
 
-.PHONY: guest $(TIERS) mutants mutants-debug
+.PHONY: guest $(TIERS) bench-baseline mutants mutants-debug
