@@ -278,9 +278,14 @@ static unsigned long long timed_batch(struct worker *w, int fd, int n)
 	return timed_spread(w, &fd, 1, n);
 }
 
+static bool opt_exact;
+
 static int batch_ops(enum op op)
 {
-	return op == OPEN_CLOSE ? 4 : 32;	/* 50-150 us in the VM */
+	/* wall clock: 50-150 us in the VM; exact: see xcount() */
+	if (op == OPEN_CLOSE)
+		return 4;
+	return opt_exact ? 128 : 32;
 }
 
 /* Ops/s of one thread on its own vCPU, for m->secs. */
@@ -943,31 +948,16 @@ static const struct mode exact_full = {
 static const struct mode exact_quick = {
 	3, 31, 0, 0, 0, 0, 0, false
 };
-static bool opt_exact;
 static const char *opt_kernel = "-", *opt_gate;
 static double empty_batch;
 
 /*
- * The mean of the middle half of n counts: the batches an interrupt cut
- * through are at the top, and the rest average over what varies op by op
- * (the kernel's random stack offset per system call moves the bounce
- * buffer, and 6.12's memcpy() without FSRM takes a path by address).
- */
-static double mid_mean(unsigned long long *v, int n)
-{
-	double sum = 0;
-	int i;
-
-	qsort(v, n, sizeof(*v), cmp_ull);
-	for (i = n / 4; i < n - n / 4; i++)
-		sum += v[i];
-	return sum / (n - 2 * (n / 4));
-}
-
-/*
- * Instructions per op on path: its batches' mid_mean(), less an empty
- * batch's.  A batch spreads its ops over XFDS open files, so that each
- * sees many of the driver's buffers, not the one a boot happened to give.
+ * Instructions per op on path: its median batch, less an empty batch.  A
+ * batch spreads its ops over XFDS open files, so that it sees many of the
+ * driver's buffers, not the one a boot happened to give, and is long
+ * enough to average what varies op by op: the kernel moves its stack by a
+ * random offset each system call, and 6.12's memcpy() without FSRM takes
+ * its path by address.
  */
 #define XFDS	32
 
@@ -988,7 +978,7 @@ static double xcount(enum op op, const char *path)
 		diag("%s on %s: %s", w.what, path, strerror(w.err));
 		return -1;
 	}
-	return (mid_mean(t, m->batches) - empty_batch) / n;
+	return (median_ticks(t, m->batches) - empty_batch) / n;
 }
 
 /*
@@ -1007,6 +997,7 @@ static void what_counts(void)
 
 	t0 = ticks();
 	empty = ticks() - t0;
+	memcpy(dst, src, sizeof(dst));		/* fault the pages in */
 	for (i = 0; i < ARRAY_SIZE(len); i++) {
 		d = dst;
 		s = src;
@@ -1035,7 +1026,7 @@ static bool counts_instructions(void)
 
 	for (k = 0; k < m->batches; k++)
 		t[k] = timed_batch(&w, -1, 0);
-	empty_batch = mid_mean(t, m->batches);
+	empty_batch = median_ticks(t, m->batches);
 	diag("exact mode: the clock runs at %.3f MHz (1000 if it counts "
 	     "instructions); an empty batch is %.0f instructions",
 	     hz / 1e6, empty_batch);
@@ -1082,8 +1073,7 @@ static void xtable(void)
 	int n = m->rounds;
 
 	diag("exact mode: guest instructions per op, median of %d rounds, "
-	     "each round the mean of the middle half of %d batches per "
-	     "device; floor: what "
+	     "each round the median of %d batches per device; floor: what "
 	     "any driver pays (%s for the copies, /dev/null for open+close); "
 	     "own = hello0 - floor", n, m->batches, FLOOR_DEV);
 	puts("#");
