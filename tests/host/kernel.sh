@@ -27,7 +27,7 @@ read -r _ karch cross _ image packages <<<"$(row tests/arches "$arch")"
 apt() { apt-get -q -o DPkg::Lock::Timeout=600 "$@" >&2; }
 
 provide_debian() {
-	local abi vmlinuz kdir tmp
+	local abi vmlinuz kdir
 	abi_of() {
 		apt-cache depends "$pkg" 2>/dev/null |
 			sed -n 's/^ *Depends: linux-image-//p' | head -n 1
@@ -39,7 +39,7 @@ provide_debian() {
 	vmlinuz=$cache/kernels/$abi/vmlinuz
 	if [ ! -s "$vmlinuz" ]; then
 		echo "# fetching linux-image-$abi into $cache" >&2
-		tmp=$(mktemp -d)
+		tmp=$(mktemp -d)	# global: the EXIT trap runs after we return
 		trap 'rm -rf "$tmp"' EXIT
 		chmod 777 "$tmp"	# apt-get download runs as _apt when it can
 		(cd "$tmp" && apt download "linux-image-$abi" 2>/dev/null) ||
