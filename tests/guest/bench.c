@@ -12,6 +12,12 @@
  *   bench --short  what `make check` runs: 3 short rounds and small memory
  *                  runs; checks only that every sample ran and gave sane
  *                  numbers (a slow or busy machine must not fail it)
+ *   bench --exact [--short] [--kernel NAME] [--gate BASELINE]
+ *                  in a VM that counts instructions (tests/tiers: cpu
+ *                  exact): instructions per op on /dev/hello0, the floor
+ *                  device and the kernel's devices, and the targets (not
+ *                  with --short); with --gate, the driver's own counts
+ *                  against BASELINE's rows for kernel NAME (make check)
  *
  * The host is shared, so a round of a pair alternates ours and the
  * baseline in short batches and keeps each side's median batch: the other
@@ -943,11 +949,9 @@ static struct xrow xrows[] = {
 };
 
 static const struct mode exact_full = {
-	11, 101, 0, 0, 0, 0, 0, true
+	.rounds = 11, .batches = 101, .targets = true
 };
-static const struct mode exact_quick = {
-	3, 31, 0, 0, 0, 0, 0, false
-};
+static const struct mode exact_quick = { .rounds = 3, .batches = 31 };
 static const char *opt_kernel = "-", *opt_gate;
 static double empty_batch;
 
