@@ -21,12 +21,17 @@ hello_test: test.c
 #> make demo            the lesson live in Debian 6.1 VMs: the session, the leak
 #>                      kmalloc() was, each fix (docs/lesson.md), as a transcript
 #> make demo-default    only the demo's second boot, as Debian boots (zeroing on)
-#> make check           the tests in Debian 6.1 and 6.12 VMs, and the demo (the CI gate)
+#> make check           the tests in Debian 6.1 and 6.12 VMs, the demo, and the
+#>                      driver's instruction counts against the baseline (CI gate)
+#> make check-exact     only those counts (tests/bench-baseline, at most +5%)
 #> make check-kernels   check in every Debian kernel, 5.10 to sid's, and PREEMPT_RT
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
-#> make bench           the driver against the kernel's own devices, a chart
+#> make bench           the driver against the kernel's own devices: exact
+#>                      instruction counts, then wall-clock ratios and a chart
+#> make bench-exact     only the instruction counts, on 6.1 and 6.12
+#> make bench-baseline  record the counts make check holds the driver to
 #> make mutants         plant each bug of tests/mutants/check.txt
 #> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
 include tests/tests.mk

@@ -8,8 +8,10 @@
 #   result ok|fail NAME [LOG]   one "ok - NAME" / "not ok - NAME", counted;
 #                               a failure shows LOG's last lines
 #   summary, finish             "N passed, N failed" (finish also exits)
-#   tap_count FILE              adds FILE's TAP results to the counts; sets
-#                               reported= and missing= (planned, not seen)
+#   tap_count FILE              adds FILE's TAP results to the counts (a
+#                               "# SKIP" is neither passed nor failed);
+#                               sets reported= and missing= (planned, not
+#                               seen)
 #   console_scan LOG ID NAMES   one case per report name (tests/reports):
 #                               its regex matches nowhere after job start
 #   module_build SRC OUT KDIR [MAKE ARGS]
@@ -29,6 +31,7 @@ row() {
 
 pass=0
 fail=0
+skipped=0
 result() {
 	if [ "$1" = ok ]; then
 		pass=$((pass + 1))
@@ -40,7 +43,9 @@ result() {
 	fi
 }
 summary() {
-	echo "$pass passed, $fail failed"
+	local skips=
+	[ "$skipped" = 0 ] || skips=", $skipped skipped"
+	echo "$pass passed, $fail failed$skips"
 	[ "$fail" = 0 ]
 }
 finish() {
@@ -49,15 +54,18 @@ finish() {
 }
 
 tap_count() {
-	local ok bad
-	read -r ok bad missing < <(awk '
+	local ok bad skip
+	read -r ok bad skip missing < <(awk '
 		/^1\.\.[0-9]+/ { planned += substr($1, 4) }
+		/^ok .*# SKIP/ { skip++; next }
 		/^ok / { ok++ }
 		/^not ok / { bad++ }
-		END { printf "%d %d %d\n", ok, bad, planned - ok - bad }' "$1")
+		END { printf "%d %d %d %d\n", ok, bad, skip,
+			planned - ok - bad - skip }' "$1")
 	pass=$((pass + ok))
 	fail=$((fail + bad))
-	reported=$((ok + bad))
+	skipped=$((skipped + skip))
+	reported=$((ok + bad + skip))
 }
 
 console_scan() {

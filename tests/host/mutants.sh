@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: mutants.sh TIER   (`make mutants`: check; `make mutants-debug`)
 # Plants each bug of tests/mutants/TIER.txt (NAME<TAB>a perl substitution
-# on hello_kmalloc.c) in a copy of the tree and runs the tier there, on its
-# first kernel (HELLO_MUTANT_KERNELS="A B" for others).  A mutant the tier
+# on hello_kmalloc.c) in a copy of the tree and runs `make TIER` there (for
+# check: its exact row too), on the tier's first kernel
+# (HELLO_MUTANT_KERNELS="A B" for others).  A mutant the tier
 # does not catch by a named case is a test that cannot fail: a failure here.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -28,8 +29,7 @@ while IFS=$'\t' read -r name subst; do
 	echo "# mutant $name: make $tier"
 	# the fuzzer finds its planted bugs in under 300 ops: 100000 will do
 	if HELLO_KERNELS=$kernels HELLO_BOOT_ARGS=hello.fuzz_ops=100000 \
-		bash "$work/tree/tests/host/run.sh" "$tier" \
-		>"$work/$name.log" 2>&1; then
+		make -s -C "$work/tree" "$tier" >"$work/$name.log" 2>&1; then
 		result fail "mutant $name survived: no test failed"
 	elif grep -q '^not ok - .*module builds' "$work/$name.log"; then
 		result fail "mutant $name does not build: fix its substitution" \

@@ -3,14 +3,14 @@
 # Usage: run.sh TIER...   (rows of tests/tiers)
 # The one VM pipeline.  For each kernel of each tier: provide the kernel
 # (tests/host/kernel.sh), build the module, the floor device and the tier's
-# variants of the module with W=1 and 0 warnings, build the guest programs
-# for its arch, pack tests/guest into an initramfs, boot it under TCG with
-# the tier's job, count the TAP results, decode how the VM ended and scan
-# its console for the tier's reports.  Prints every case, ends with
-# "N passed, N failed", exits non-zero on any failure.  Outputs in
-# build/TIER/ID/ (ID/result: "NAME PASSED FAILED SECONDS DATE" for that
-# kernel); the modules, built once a run for all its tiers, in
-# build/modules/ID/.
+# variants of the module with W=1 and 0 warnings (once per kernel and run),
+# build the guest programs for its arch, pack tests/guest and
+# tests/bench-baseline into an initramfs, boot it under TCG with the tier's
+# job (told hello.kernel=ROW hello.cpu=CPU), count the TAP results, decode
+# how the VM ended and scan its console for the tier's reports.  Prints
+# every case, ends with "N passed, N failed", exits non-zero on any
+# failure.  Outputs in build/TIER/ID/ (ID/result: "NAME PASSED FAILED
+# SECONDS DATE" for that kernel); the modules in build/modules/ID/.
 #   HELLO_KERNELS="A B"   these kernels instead of the tier's
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
 #   HELLO_LIMIT=S         another time limit for each boot
@@ -120,7 +120,7 @@ boot() {
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir mods kbuild busybox=/bin/busybox vm v kos
+	local kdir out mods kbuild busybox=/bin/busybox vm v kos
 	read -r _ arch _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
@@ -183,11 +183,13 @@ kernel() {
 	make -s guest GUEST_ARCH="$arch"
 	[ "$debarch" = "$(dpkg --print-architecture)" ] ||
 		busybox=$(bash tests/host/busybox.sh "$debarch")
-	initramfs "$out/initrd.gz" "$arch" "$busybox" "${kos[@]}"
+	initramfs "$out/initrd.gz" "$arch" "$busybox" "${kos[@]}" \
+		tests/bench-baseline
 
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
 	boot "$arch" "$cpu" "$image" "$out/initrd.gz" "$out/console.log" \
-		"$limit" "$args" | tee "$out/results.tap"
+		"$limit" "hello.kernel=$name hello.cpu=$cpu $args" |
+		tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}
 	tap_count "$out/results.tap"
 	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok || echo fail)" \
