@@ -16,8 +16,8 @@
 #include <linux/fs.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
-#include <linux/seqlock.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
 #include "uapi/hello_kmalloc.h"
@@ -25,16 +25,13 @@
 #define HELLO_MINORS	1
 
 /*
- * One per open file.  The seqlock makes each read() and write() atomic
- * against the others on the same file (threads, or a child after fork()):
- * writers take its spinlock; readers copy the buffer and copy again if a
- * writer ran meanwhile, so a read writes nothing shared (no atomic, no
- * cache line taken from the other readers).  Nothing is held across a
- * user copy: the data goes through a bounce buffer on the stack, so a slow
- * page fault in one caller never stalls another.
+ * One per open file.  The lock makes each read() and write() atomic against
+ * the others on the same file (threads, or a child after fork()).  It is
+ * never held across a user copy: the data goes through a bounce buffer on
+ * the stack, so a slow page fault in one caller never stalls another.
  */
 struct hello_file {
-	seqlock_t lock;		/* guards buf */
+	spinlock_t lock;	/* guards buf */
 	u8 buf[HELLO_BUF_SIZE];
 };
 
@@ -51,7 +48,7 @@ static int hello_open(struct inode *inode, struct file *file)
 	if (!hf)
 		return -ENOMEM;
 
-	seqlock_init(&hf->lock);
+	spin_lock_init(&hf->lock);
 	file->private_data = hf;
 	/* read()/write()/lseek() on a shared file move the offset one by one */
 	file->f_mode |= FMODE_ATOMIC_POS;
@@ -74,7 +71,6 @@ static ssize_t hello_read(struct file *file, char __user *ubuf, size_t count,
 	u8 snap[HELLO_BUF_SIZE];
 	loff_t pos = *ppos;
 	size_t n, left;
-	unsigned int seq;
 
 	if (pos >= HELLO_BUF_SIZE)
 		return 0;
@@ -84,10 +80,9 @@ static ssize_t hello_read(struct file *file, char __user *ubuf, size_t count,
 		return 0;
 
 	/* the whole buffer: a constant-size copy, a few moves */
-	do {
-		seq = read_seqbegin(&hf->lock);
-		memcpy(snap, hf->buf, sizeof(snap));
-	} while (read_seqretry(&hf->lock, seq));
+	spin_lock(&hf->lock);
+	memcpy(snap, hf->buf, sizeof(snap));
+	spin_unlock(&hf->lock);
 
 	left = copy_to_user(ubuf, snap + pos, n);
 	if (left == n)
@@ -122,9 +117,9 @@ static ssize_t hello_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 
 	n -= left;
-	write_seqlock(&hf->lock);
+	spin_lock(&hf->lock);
 	memcpy(hf->buf + pos, data, n);
-	write_sequnlock(&hf->lock);
+	spin_unlock(&hf->lock);
 
 	*ppos = pos + n;
 	pr_debug("wrote %zu bytes at %lld\n", n, pos);
