@@ -87,8 +87,8 @@ boot() {
 # kernel TIER NAME: every case of one kernel in one tier
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir out kbuild busybox=/bin/busybox vm
-	read -r _ arch _ <<<"$(row tests/kernels "$name")" ||
+	local kdir out kbuild busybox=/bin/busybox vm make more
+	read -r _ arch make _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
 		<<<"$(row tests/arches "$arch")"
@@ -104,6 +104,10 @@ kernel() {
 	mkdir -p "$out"
 	kbuild=("ARCH=$karch")
 	[ "$cross" = - ] || kbuild+=("CROSS_COMPILE=$cross")
+	if [ "$make" != - ]; then
+		read -ra more <<<"${make//,/ }"
+		kbuild+=("${more[@]}")
+	fi
 
 	# a tree without Module.symvers (modules_prepare) cannot link it
 	if [ "$image" = - ]; then
