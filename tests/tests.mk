@@ -40,4 +40,7 @@ mutants:
 mutants-debug:
 	bash tests/host/mutants.sh check-debug
 
-.PHONY: guest $(TIERS) mutants mutants-debug
+mutants-kmsan:
+	bash tests/host/mutants.sh check-kmsan
+
+.PHONY: guest $(TIERS) mutants mutants-debug mutants-kmsan

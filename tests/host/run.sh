@@ -34,9 +34,10 @@ initramfs() {
 	rm -rf "$root"
 }
 
-# boot ARCH CPU IMAGE INITRD CONSOLE LIMIT ARGS: the job's output on
-# stdout, the console in CONSOLE.  Returns 0 if the job ran to its end and
-# passed, 1 if it failed, 2 if the VM died or hung (killed at LIMIT s).
+# boot ARCH CPU MEM IMAGE INITRD CONSOLE LIMIT ARGS: the job's output on
+# stdout, the console in CONSOLE, MEM of memory (qemu -m).  Returns 0 if
+# the job ran to its end and passed, 1 if it failed, 2 if the VM died or
+# hung (killed at LIMIT s).
 #   x86_64: console ttyS0, the job's output on ttyS1, its status through
 #           the isa-debug-exit port (qemu exits 2 * byte + 1)
 #   arm64:  qemu's virt board: console on the PL011, the job's output on
@@ -44,8 +45,8 @@ initramfs() {
 # CPU tcg: 2 vCPUs; exact: 1 vCPU and -icount shift=0, so the guest clock
 # advances one nanosecond per instruction.
 boot() {
-	local arch=$1 cpu=$2 image=$3 initrd=$4 log=$5 limit=$6 rc qemu
-	local args="panic=-1 oops=panic panic_on_warn=1 $7" status
+	local arch=$1 cpu=$2 mem=$3 image=$4 initrd=$5 log=$6 limit=$7 rc qemu
+	local args="panic=-1 oops=panic panic_on_warn=1 $8" status
 	status=$(mktemp)
 	case $arch in
 	x86_64)	qemu=(qemu-system-x86_64 -cpu max
@@ -65,7 +66,7 @@ boot() {
 	exact)	qemu+=(-smp 1 -icount shift=0,sleep=off) ;;
 	esac
 	rc=0
-	timeout -k 5 "$limit" "${qemu[@]}" -accel tcg -m 1G -nographic \
+	timeout -k 5 "$limit" "${qemu[@]}" -accel tcg -m "$mem" -nographic \
 		-no-reboot -monitor none -kernel "$image" -initrd "$initrd" \
 		-append "$args" </dev/null || rc=$?
 	if [ "$rc" = 0 ] && [ "$arch" = arm64 ]; then
@@ -142,8 +143,8 @@ kernel() {
 		"$out/floor/hello_floor.ko"
 
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
-	boot "$arch" "$cpu" "$image" "$out/initrd.gz" "$out/console.log" \
-		"$limit" "$args" | tee "$out/results.tap"
+	boot "$arch" "$cpu" "$mem" "$image" "$out/initrd.gz" \
+		"$out/console.log" "$limit" "$args" | tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}
 	tap_count "$out/results.tap"
 	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok || echo fail)" \
@@ -154,7 +155,8 @@ kernel() {
 }
 
 for tier in "$@"; do
-	read -r _ kernels job limit cpu reports args <<<"$(row tests/tiers "$tier")" ||
+	read -r _ kernels job limit cpu mem reports args \
+		<<<"$(row tests/tiers "$tier")" ||
 		{ result fail "$tier: a tier of tests/tiers"; continue; }
 	[ "$args" != - ] || args=
 	args="hello.job=$job $args ${HELLO_BOOT_ARGS:-}"
