@@ -23,6 +23,7 @@ hello_test: test.c
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make check-kmsan     check under KMSAN: no uninitialised byte reaches a user
+#> make coverage        the suite and the fault sweep: every line of the driver
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
 #> make bench           the driver against the kernel's own devices, a chart
 #> make mutants         plant each bug of tests/mutants/check.txt

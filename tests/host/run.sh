@@ -12,6 +12,8 @@
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
 #   HELLO_LIMIT=S         another time limit for each boot
 #   HELLO_KO_DIR=DIR      boot DIR/ID/hello_kmalloc.ko instead of building it
+# A module built with gcov (tests/tiers, module) has its coverage reported
+# after the run (tests/host/coverage.sh).
 # shellcheck disable=SC2054 # commas in qemu options, not array separators
 set -eu
 cd "$(dirname "$0")/../.."
@@ -88,7 +90,7 @@ boot() {
 # kernel TIER NAME: every case of one kernel in one tier
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir out kbuild busybox=/bin/busybox vm make more
+	local kdir out kbuild busybox=/bin/busybox vm make more mbuild=()
 	read -r _ arch make _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
@@ -109,6 +111,7 @@ kernel() {
 		read -ra more <<<"${make//,/ }"
 		kbuild+=("${more[@]}")
 	fi
+	[ "$module" = - ] || read -ra mbuild <<<"${module//,/ }"
 
 	# a tree without Module.symvers (modules_prepare) cannot link it
 	if [ "$image" = - ]; then
@@ -124,14 +127,15 @@ kernel() {
 	if [ -n "${HELLO_KO_DIR:-}" ]; then
 		mkdir -p "$out/module"
 		cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$out/module/"
-	elif module_build . "$out/module" "$kdir" "${kbuild[@]}" modules; then
+	elif module_build . "$out/module" "$kdir" "${kbuild[@]}" \
+		"${mbuild[@]}" modules; then
 		result ok "$id: module builds with W=1 and 0 warnings"
 	else
 		result fail "$id: module builds with W=1 and 0 warnings" "$out/module.log"
 		return
 	fi
 	if ! module_build tests/floor "$out/floor" "$kdir" "${kbuild[@]}" \
-		modules; then
+		"${mbuild[@]}" modules; then
 		result fail "$id: the floor device builds with W=1 and 0 warnings" "$out/floor.log"
 		return
 	fi
@@ -152,10 +156,15 @@ kernel() {
 	result "$([ "$vm" -lt 2 ] && echo ok || echo fail)" \
 		"$id: the VM finished its job and powered off"
 	[ "$reports" = - ] || console_scan "$out/console.log" "$id" "$reports"
+	if compgen -G "$out/module/*.gcno" >/dev/null; then
+		bash tests/host/coverage.sh "$id" "$out/results.tap" \
+			"$out/module" | tee "$out/coverage.tap"
+		tap_count "$out/coverage.tap"
+	fi
 }
 
 for tier in "$@"; do
-	read -r _ kernels job limit cpu mem reports args \
+	read -r _ kernels job limit cpu mem module reports args \
 		<<<"$(row tests/tiers "$tier")" ||
 		{ result fail "$tier: a tier of tests/tiers"; continue; }
 	[ "$args" != - ] || args=
