@@ -40,8 +40,9 @@ initramfs() {
 # stdout, the console in CONSOLE, MEM of memory (qemu -m).  Returns 0 if
 # the job ran to its end and passed, 1 if it failed, 2 if the VM died or
 # hung (killed at LIMIT s).
-#   x86_64: console ttyS0, the job's output on ttyS1, its status through
-#           the isa-debug-exit port (qemu exits 2 * byte + 1)
+#   x86_64: console ttyS0 (unless ARGS name one: console=, earlycon=),
+#           the job's output on ttyS1, its status through the
+#           isa-debug-exit port (qemu exits 2 * byte + 1)
 #   arm64:  qemu's virt board: console on the PL011, the job's output on
 #           virtio console hvc0, its status as a line "status N" on hvc1
 # CPU tcg: 2 vCPUs; exact: 1 vCPU and -icount shift=0, so the guest clock
@@ -54,7 +55,10 @@ boot() {
 	x86_64)	qemu=(qemu-system-x86_64 -cpu max
 		      -serial "file:$log" -serial stdio
 		      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
-		args="console=ttyS0 $args" ;;
+		case " $args " in
+		*" console="* | *" earlycon="*) ;;	# the tier's own
+		*) args="console=ttyS0 $args" ;;
+		esac ;;
 	arm64)	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72
 		      -serial "file:$log"
 		      -device virtio-serial-device
