@@ -27,13 +27,16 @@ hello_test: test.c
 #> make check-kernels   check in every Debian kernel, 5.10 to sid's, and PREEMPT_RT
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
+#> make check-kmsan     check under KMSAN: no uninitialised byte reaches a user
+#> make coverage        the suite and the fault sweep: every line of the driver
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
 #> make bench           the driver against the kernel's own devices: exact
 #>                      instruction counts, then wall-clock ratios and a chart
 #> make bench-exact     only the instruction counts, on 6.1 and 6.12
 #> make bench-baseline  record the counts make check holds the driver to
-#> make mutants         plant each bug of tests/mutants/check.txt
+#> make mutants         plant each bug of tests/mutants/check{,-exact}.txt
 #> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
+#> make mutants-kmsan   plant each bug of tests/mutants/check-kmsan.txt
 include tests/tests.mk
 
 #> make lint            every static checker, 0 findings

@@ -51,9 +51,12 @@ bench-baseline:
 	bash tests/host/baseline.sh
 
 mutants:
-	bash tests/host/mutants.sh check
+	bash tests/host/mutants.sh check check-exact
 
 mutants-debug:
 	bash tests/host/mutants.sh check-debug
 
-.PHONY: guest $(TIERS) bench-baseline mutants mutants-debug
+mutants-kmsan:
+	bash tests/host/mutants.sh check-kmsan
+
+.PHONY: guest $(TIERS) bench-baseline mutants mutants-debug mutants-kmsan

@@ -16,19 +16,22 @@
 #           lists; this machine's apt setup is untouched).  When the
 #           archive has no headers for the meta package's ABI yet, the
 #           newest ABI that has image and headers is taken, with a note.
-#   source: Debian's linux-source, `make BASE`, the fragment appended and
-#           every line of it checked to survive olddefconfig, built out of
-#           tree (O=) in the cache under a key of what makes the .config
-#           (source version, base, fragment, compiler): a change to any of
-#           them builds anew, anything else reuses.  A bootable arch builds
-#           its image and modules (Module.symvers, for the module to
-#           link); the others modules_prepare, enough to compile it.
+#   source: Debian's linux-source, `make BASE`, the fragments appended
+#           and every line of them checked to survive olddefconfig, built
+#           out of tree (O=) with the row's make arguments, in the cache
+#           under a key of what makes the build (source version, base,
+#           fragments, compiler and its version, make arguments): a change
+#           to any of them builds anew, anything else reuses.  A bootable
+#           arch builds its image and modules (Module.symvers, for the
+#           module to link); the others modules_prepare, enough to compile
+#           it.
 set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
 name=$1
-read -r _ arch provider pkg base frag <<<"$(row tests/kernels "$name")" ||
+read -r _ arch make provider pkg base frags \
+	<<<"$(row tests/kernels "$name")" ||
 	{ echo "kernel.sh: no kernel $name in tests/kernels" >&2; exit 1; }
 read -r _ karch cross _ image packages <<<"$(row tests/arches "$arch")"
 [ "$cross" != - ] || cross=
@@ -44,6 +47,8 @@ in_release() {
 		bash tests/host/chroot.sh run "$root" "$@"
 	fi
 }
+margs=()
+[ "$make" = - ] || read -ra margs <<<"${make//,/ }"
 
 provide_debian() {
 	local release=$pkg meta=$base abi want stamp deb f vmlinuz kdir
@@ -133,11 +138,19 @@ provide_debian() {
 }
 
 provide_source() {
-	local ver src key out targets log lost start
+	local ver src key out targets log lost start cc=${cross}gcc f
+	local frag=()
+	for f in ${frags//,/ }; do
+		[ "$f" = - ] || frag+=("tests/configs/$f")
+	done
+	# the compiler of CC=NAME is Debian's package NAME (gcc-12, clang-14)
+	for f in "${margs[@]}"; do
+		case $f in CC=*) cc=${f#CC=} ;; esac
+	done
+	command -v "$cc" >/dev/null || packages="$packages $cc"
 	# shellcheck disable=SC2086	# a word list
 	bash tests/host/deps.sh "$pkg" xz-utils flex bison bc libssl-dev \
 		libelf-dev $packages >&2
-	[ "$frag" = - ] || frag=tests/configs/$frag
 	ver=$(dpkg-query -W -f='${Version}' "$pkg")
 	mkdir -p "$cache/source"
 	exec 9>"$cache/source/lock"	# one builder at a time; others wait
@@ -153,13 +166,14 @@ provide_source() {
 	fi
 	kmake() {
 		nice -n 10 make -s -C "$src" O="$out" ARCH="$karch" \
-			CROSS_COMPILE="$cross" "$@"
+			CROSS_COMPILE="$cross" "${margs[@]}" "$@"
 	}
 
-	# a build is named by what makes its .config
+	# a build is named by what makes it
 	key=$({ echo "$base"
-		if [ "$frag" != - ]; then grep -v '^#' "$frag"; fi
-		"${cross}gcc" --version | head -n 1; } | sha256sum | cut -c1-12)
+		[ "${#frag[@]}" = 0 ] || grep -hv '^#' "${frag[@]}"
+		"$cc" --version | head -n 1
+		[ "$make" = - ] || echo "$make"; } | sha256sum | cut -c1-12)
 	out=$cache/kernels/$name-$ver-$key
 	targets=modules_prepare
 	[ "$image" = - ] || targets="${image##*/} modules"
@@ -171,15 +185,15 @@ provide_source() {
 		mkdir -p "$out"
 		log=$out/config.log
 		kmake "$base" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
-		if [ "$frag" != - ]; then
-			cat "$frag" >>"$out/.config"	# later lines win
+		if [ "${#frag[@]}" != 0 ]; then
+			cat "${frag[@]}" >>"$out/.config"	# later lines win
 			kmake olddefconfig >>"$log" 2>&1 ||
 				{ cat "$log" >&2; exit 1; }
-			lost=$(grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$frag" |
-				grep -vxF -f "$out/.config" || true)
+			lost=$(grep -hE '^(CONFIG_|# CONFIG_.* is not set)' \
+				"${frag[@]}" | grep -vxF -f "$out/.config" || true)
 			if [ -n "$lost" ]; then
-				echo "kernel.sh: options in $frag that did not" \
-					"stick (a dependency?):" "$lost" >&2
+				echo "kernel.sh: options in ${frag[*]} that did" \
+					"not stick (a dependency?):" "$lost" >&2
 				exit 1
 			fi
 		fi

@@ -15,6 +15,8 @@
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
 #   HELLO_LIMIT=S         another time limit for each boot
 #   HELLO_KO_DIR=DIR      boot DIR/ID/hello_kmalloc.ko instead of building it
+# A module built with gcov (tests/tiers, module) has its coverage reported
+# after the run (tests/host/coverage.sh).
 # shellcheck disable=SC2054 # commas in qemu options, not array separators
 set -eu
 cd "$(dirname "$0")/../.."
@@ -66,24 +68,29 @@ variant() {
 		cp "$out/hello_kmalloc.ko" "$out.ko"
 }
 
-# boot ARCH CPU IMAGE INITRD CONSOLE LIMIT ARGS: the job's output on
-# stdout, the console in CONSOLE.  Returns 0 if the job ran to its end and
-# passed, 1 if it failed, 2 if the VM died or hung (killed at LIMIT s).
-#   x86_64: console ttyS0, the job's output on ttyS1, its status through
-#           the isa-debug-exit port (qemu exits 2 * byte + 1)
+# boot ARCH CPU MEM IMAGE INITRD CONSOLE LIMIT ARGS: the job's output on
+# stdout, the console in CONSOLE, MEM of memory (qemu -m).  Returns 0 if
+# the job ran to its end and passed, 1 if it failed, 2 if the VM died or
+# hung (killed at LIMIT s).
+#   x86_64: console ttyS0 (unless ARGS name one: console=, earlycon=),
+#           the job's output on ttyS1, its status through the
+#           isa-debug-exit port (qemu exits 2 * byte + 1)
 #   arm64:  qemu's virt board: console on the PL011, the job's output on
 #           virtio console hvc0, its status as a line "status N" on hvc1
 # CPU tcg: 2 vCPUs; exact: 1 vCPU and -icount shift=0, so the guest clock
 # advances one nanosecond per instruction.
 boot() {
-	local arch=$1 cpu=$2 image=$3 initrd=$4 log=$5 limit=$6 rc qemu
-	local args="panic=-1 oops=panic panic_on_warn=1 $7" status
+	local arch=$1 cpu=$2 mem=$3 image=$4 initrd=$5 log=$6 limit=$7 rc qemu
+	local args="panic=-1 oops=panic panic_on_warn=1 $8" status
 	status=$(mktemp)
 	case $arch in
 	x86_64)	qemu=(qemu-system-x86_64 -cpu max
 		      -serial "file:$log" -serial stdio
 		      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
-		args="console=ttyS0 $args" ;;
+		case " $args " in
+		*" console="* | *" earlycon="*) ;;	# the tier's own
+		*) args="console=ttyS0 $args" ;;
+		esac ;;
 	arm64)	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72
 		      -serial "file:$log"
 		      -device virtio-serial-device
@@ -97,7 +104,7 @@ boot() {
 	exact)	qemu+=(-smp 1 -icount shift=0,sleep=off) ;;
 	esac
 	rc=0
-	timeout -k 5 "$limit" "${qemu[@]}" -accel tcg -m 1G -nographic \
+	timeout -k 5 "$limit" "${qemu[@]}" -accel tcg -m "$mem" -nographic \
 		-no-reboot -monitor none -kernel "$image" -initrd "$initrd" \
 		-append "$args" </dev/null || rc=$?
 	if [ "$rc" = 0 ] && [ "$arch" = arm64 ]; then
@@ -116,12 +123,14 @@ boot() {
 	return 2
 }
 
-# kernel TIER NAME: every case of one kernel in one tier
+# kernel TIER NAME: every case of one kernel in one tier (sets out=, its
+# output directory)
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir out mods kbuild busybox=/bin/busybox vm v kos
-	read -r _ arch _ <<<"$(row tests/kernels "$name")" ||
+	local kdir mods kbuild busybox=/bin/busybox vm v kos make more
+	local mbuild=()
+	read -r _ arch make _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
 		<<<"$(row tests/arches "$arch")"
@@ -137,6 +146,11 @@ kernel() {
 	mkdir -p "$out"
 	kbuild=("ARCH=$karch")
 	[ "$cross" = - ] || kbuild+=("CROSS_COMPILE=$cross")
+	if [ "$make" != - ]; then
+		read -ra more <<<"${make//,/ }"
+		kbuild+=("${more[@]}")
+	fi
+	[ "$module" = - ] || read -ra mbuild <<<"${module//,/ }"
 
 	# a tree without Module.symvers (modules_prepare) cannot link it
 	if [ "$image" = - ]; then
@@ -148,26 +162,27 @@ kernel() {
 		fi
 		return
 	fi
-	# built once a run, for every tier that boots this kernel
-	mods=build/modules/$id
-	if [ -z "${built[$id]:-}" ]; then
+	# built once a run, for every tier that boots this kernel with the
+	# same module arguments
+	mods=build/modules/$id/$module
+	if [ -z "${built[$mods]:-}" ]; then
 		echo "# == $tier: $id: building the modules (W=1)"
 		if [ -n "${HELLO_KO_DIR:-}" ]; then
 			mkdir -p "$mods/module"
 			cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$mods/module/"
-		elif module_build . "$mods/module" "$kdir" "${kbuild[@]}" modules
-		then
+		elif module_build . "$mods/module" "$kdir" "${kbuild[@]}" \
+			"${mbuild[@]}" modules; then
 			result ok "$id: module builds with W=1 and 0 warnings"
 		else
 			result fail "$id: module builds with W=1 and 0 warnings" "$mods/module.log"
 			return
 		fi
 		if ! module_build tests/floor "$mods/floor" "$kdir" \
-			"${kbuild[@]}" modules; then
+			"${kbuild[@]}" "${mbuild[@]}" modules; then
 			result fail "$id: the floor device builds with W=1 and 0 warnings" "$mods/floor.log"
 			return
 		fi
-		built[$id]=1
+		built[$mods]=1
 	fi
 	kos=("$mods/module/hello_kmalloc.ko" "$mods/floor/hello_floor.ko")
 	for v in $(variants); do
@@ -187,9 +202,9 @@ kernel() {
 		tests/bench-baseline
 
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
-	boot "$arch" "$cpu" "$image" "$out/initrd.gz" "$out/console.log" \
-		"$limit" "hello.kernel=$name hello.cpu=$cpu $args" |
-		tee "$out/results.tap"
+	boot "$arch" "$cpu" "$mem" "$image" "$out/initrd.gz" \
+		"$out/console.log" "$limit" \
+		"hello.kernel=$name hello.cpu=$cpu $args" | tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}
 	tap_count "$out/results.tap"
 	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok || echo fail)" \
@@ -197,10 +212,15 @@ kernel() {
 	result "$([ "$vm" -lt 2 ] && echo ok || echo fail)" \
 		"$id: the VM finished its job and powered off"
 	[ "$reports" = - ] || console_scan "$out/console.log" "$id" "$reports"
+	if compgen -G "$mods/module/*.gcno" >/dev/null; then
+		bash tests/host/coverage.sh "$id" "$out/results.tap" \
+			"$mods/module" | tee "$out/coverage.tap"
+		tap_count "$out/coverage.tap"
+	fi
 }
 
 for tier in "$@"; do
-	read -r _ kernels job limit cpu reports variants args \
+	read -r _ kernels job limit cpu mem module reports variants args \
 		<<<"$(row tests/tiers "$tier")" ||
 		{ result fail "$tier: a tier of tests/tiers"; continue; }
 	[ "$args" != - ] || args=

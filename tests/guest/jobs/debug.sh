@@ -3,7 +3,8 @@
 # The job of `make check-debug`, in the sanitizer VM: the job of `make check`
 # (jobs/check.sh) unchanged, then the fail-nth fault sweep.  kmemleak starts
 # clean and must find no leak after each.  KASAN, UBSAN and lockdep report
-# on the console, which the tier scans (tests/tiers, tests/reports).
+# on the console, which the tier scans (tests/tiers, tests/reports).  Last,
+# the gcov data of all of it, for the coverage report (/gcov.sh).
 km=/sys/kernel/debug/kmemleak
 status=0
 
@@ -48,4 +49,5 @@ t1=$(now)
 /faults || status=1
 no_leaks "after the fault sweep" || status=1
 echo "# suite $((t1 - t0)) s, fault sweep $(($(now) - t1)) s"
+sh /gcov.sh || status=1
 exit $status
