@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: kernel.sh NAME   (a row of tests/kernels)
 # Provides that kernel and a tree to build modules against, and prints
-# "ID IMAGE KDIR": ID names the build (a Debian ABI, or NAME-VERSION),
+# "ID IMAGE KDIR CC": ID names the build (a Debian ABI, or NAME-VERSION),
 # IMAGE is what qemu boots (- for a kernel only compiled for), KDIR the
-# tree for M= builds.  Progress goes to stderr.
+# tree for M= builds, CC the compiler a module for it must be built with
+# (- for the arch's gcc).  Progress goes to stderr.
 #   debian: the ABI the meta package depends on today; its vmlinuz is
 #           cached (apt-get download, no initramfs build) and its headers
 #           installed.
@@ -12,7 +13,9 @@
 #           every line of it checked to survive olddefconfig, built out of
 #           tree (O=) in the cache under a key of what makes the .config
 #           (source version, base, fragment, compiler): a change to any of
-#           them builds anew, anything else reuses.  A bootable arch builds
+#           them builds anew, anything else reuses.  CC, the row's
+#           optional last argument, is the compiler (a Debian package of
+#           that name, e.g. clang-19) instead of gcc.  A bootable arch builds
 #           its image and modules (Module.symvers, for the module to
 #           link); the others modules_prepare, enough to compile it.
 set -eu
@@ -20,7 +23,7 @@ cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
 name=$1
-read -r _ arch provider pkg base frag <<<"$(row tests/kernels "$name")" ||
+read -r _ arch provider pkg base frag cc <<<"$(row tests/kernels "$name")" ||
 	{ echo "kernel.sh: no kernel $name in tests/kernels" >&2; exit 1; }
 read -r _ karch cross _ image packages <<<"$(row tests/arches "$arch")"
 [ "$cross" != - ] || cross=
@@ -57,14 +60,17 @@ provide_debian() {
 			{ apt update && apt install -y --no-install-recommends \
 				"linux-headers-$abi"; }
 	fi
-	echo "$abi $vmlinuz $kdir"
+	echo "$abi $vmlinuz $kdir -"
 }
 
 provide_source() {
-	local ver src key out targets log lost start
+	local ver src key out targets log lost start ccbin
 	# shellcheck disable=SC2086	# a word list
 	bash tests/host/deps.sh "$pkg" xz-utils flex bison bc libssl-dev \
-		libelf-dev $packages >&2
+		libelf-dev $packages ${cc:-} >&2
+	[ -n "${cc:-}" ] || cc=-
+	ccbin=$cc
+	[ "$cc" != - ] || ccbin=${cross}gcc
 	[ "$frag" = - ] || frag=tests/configs/$frag
 	ver=$(dpkg-query -W -f='${Version}' "$pkg")
 	mkdir -p "$cache/source"
@@ -81,13 +87,13 @@ provide_source() {
 	fi
 	kmake() {
 		nice -n 10 make -s -C "$src" O="$out" ARCH="$karch" \
-			CROSS_COMPILE="$cross" "$@"
+			CROSS_COMPILE="$cross" CC="$ccbin" "$@"
 	}
 
 	# a build is named by what makes its .config
 	key=$({ echo "$base"
 		if [ "$frag" != - ]; then grep -v '^#' "$frag"; fi
-		"${cross}gcc" --version | head -n 1; } | sha256sum | cut -c1-12)
+		"$ccbin" --version | head -n 1; } | sha256sum | cut -c1-12)
 	out=$cache/kernels/$name-$ver-$key
 	targets=modules_prepare
 	[ "$image" = - ] || targets="${image##*/} modules"
@@ -117,7 +123,7 @@ provide_source() {
 		touch "$out/.built"
 	fi
 	[ "$image" = - ] || image=$out/$image
-	echo "$name-$ver $image $out"
+	echo "$name-$ver $image $out $cc"
 }
 
 case $provider in

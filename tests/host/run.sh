@@ -87,7 +87,7 @@ boot() {
 # kernel TIER NAME: every case of one kernel in one tier
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir out kbuild busybox=/bin/busybox vm
+	local kdir cc out kbuild busybox=/bin/busybox vm
 	read -r _ arch _ <<<"$(row tests/kernels "$name")" ||
 		{ result fail "$name: a kernel of tests/kernels"; return; }
 	read -r _ karch cross debarch image packages \
@@ -99,11 +99,12 @@ kernel() {
 		result fail "$name: kernel and build tree"
 		return
 	fi
-	read -r id image kdir <<<"$info"
+	read -r id image kdir cc <<<"$info"
 	out=build/$tier/$id
 	mkdir -p "$out"
 	kbuild=("ARCH=$karch")
 	[ "$cross" = - ] || kbuild+=("CROSS_COMPILE=$cross")
+	[ "$cc" = - ] || kbuild+=("CC=$cc")
 
 	# a tree without Module.symvers (modules_prepare) cannot link it
 	if [ "$image" = - ]; then
