@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: mutants.sh TIER   (`make mutants`: check; `make mutants-debug`)
+# Usage: mutants.sh TIER   (`make mutants`: check; `make mutants-debug`,
+#                          `make mutants-kcsan`)
 # Plants each bug of tests/mutants/TIER.txt (NAME<TAB>a perl substitution
-# on hello_kmalloc.c) in a copy of the tree and runs the tier there, on its
-# first kernel (HELLO_MUTANT_KERNELS="A B" for others).  A mutant the tier
-# does not catch by a named case is a test that cannot fail: a failure here.
+# on hello_kmalloc.c[<TAB>CASE]) in a copy of the tree and runs the tier
+# there, on its first kernel (HELLO_MUTANT_KERNELS="A B" for others).  A
+# mutant the tier does not catch by a named case (by a case whose name
+# holds CASE, if given) is a test that cannot fail: a failure here.
 set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
@@ -15,7 +17,7 @@ read -r _ kernels _ <<<"$(row tests/tiers "$tier")"
 kernels=${HELLO_MUTANT_KERNELS:-${kernels%%,*}}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-while IFS=$'\t' read -r name subst; do
+while IFS=$'\t' read -r name subst want; do
 	case $name in '#'* | '') continue ;; esac
 	rm -rf "$work/tree"
 	mkdir "$work/tree"
@@ -35,12 +37,13 @@ while IFS=$'\t' read -r name subst; do
 		result fail "mutant $name does not build: fix its substitution" \
 			"$work/$name.log"
 	else
-		caught=$(grep -E '^not ok' "$work/$name.log" | head -n 3 |
+		caught=$(grep -E '^not ok' "$work/$name.log" |
+			grep -F -- "${want:-}" | head -n 3 |
 			sed 's/^not ok [-0-9]* *//' | paste -sd ';')
 		if [ -n "$caught" ]; then
 			result ok "mutant $name caught by: $caught"
 		else
-			result fail "mutant $name: the tier failed but named no case" \
+			result fail "mutant $name: the tier failed but named no case${want:+ with \"$want\"}" \
 				"$work/$name.log"
 		fi
 	fi
