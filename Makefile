@@ -22,10 +22,13 @@ hello_test: test.c
 #> make check           the tests in Debian 6.1 and 6.12 VMs (the CI gate)
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
+#> make check-kcsan     the suite and the stress on 2 vCPUs at once under KCSAN
+#> make kcsan-control   KCSAN's own test in that VM: does it see races at all
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
 #> make bench           the driver against the kernel's own devices, a chart
 #> make mutants         plant each bug of tests/mutants/check.txt
 #> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
+#> make mutants-kcsan   plant each race of tests/mutants/check-kcsan.txt
 include tests/tests.mk
 
 #> make lint            every static checker, 0 findings

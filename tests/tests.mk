@@ -40,4 +40,7 @@ mutants:
 mutants-debug:
 	bash tests/host/mutants.sh check-debug
 
-.PHONY: guest $(TIERS) mutants mutants-debug
+mutants-kcsan:
+	bash tests/host/mutants.sh check-kcsan
+
+.PHONY: guest $(TIERS) mutants mutants-debug mutants-kcsan
