@@ -29,6 +29,8 @@ hello_test: test.c
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make check-kmsan     check under KMSAN: no uninitialised byte reaches a user
 #> make coverage        the suite and the fault sweep: every line of the driver
+#> make check-kcsan     the suite and the stress on 2 vCPUs at once under KCSAN
+#> make kcsan-control   KCSAN's own test in that VM: does it see races at all
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
 #> make bench           the driver against the kernel's own devices: exact
 #>                      instruction counts, then wall-clock ratios and a chart
@@ -37,6 +39,7 @@ hello_test: test.c
 #> make mutants         plant each bug of tests/mutants/check{,-exact}.txt
 #> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
 #> make mutants-kmsan   plant each bug of tests/mutants/check-kmsan.txt
+#> make mutants-kcsan   plant each race of tests/mutants/check-kcsan.txt
 include tests/tests.mk
 
 #> make lint            every static checker, 0 findings

@@ -82,7 +82,7 @@ for name in $kernels; do
 		result fail "$name: kernel build tree"
 		continue
 	fi
-	read -r id _ kdir <<<"$info"
+	read -r id _ kdir _ <<<"$info"
 	for mode in sparse w1; do
 		wants $mode || continue
 		case $mode in

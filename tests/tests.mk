@@ -59,4 +59,8 @@ mutants-debug:
 mutants-kmsan:
 	bash tests/host/mutants.sh check-kmsan
 
-.PHONY: guest $(TIERS) bench-baseline mutants mutants-debug mutants-kmsan
+mutants-kcsan:
+	bash tests/host/mutants.sh check-kcsan
+
+.PHONY: guest $(TIERS) bench-baseline mutants mutants-debug mutants-kmsan \
+	mutants-kcsan

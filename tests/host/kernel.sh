@@ -152,11 +152,22 @@ provide_source() {
 	bash tests/host/deps.sh "$pkg" xz-utils flex bison bc libssl-dev \
 		libelf-dev $packages >&2
 	ver=$(dpkg-query -W -f='${Version}' "$pkg")
-	mkdir -p "$cache/source"
-	exec 9>"$cache/source/lock"	# one builder at a time; others wait
-	flock 9
-
 	src=$cache/source/$pkg-$ver
+	# a build is named by what makes it
+	key=$({ echo "$base"
+		[ "${#frag[@]}" = 0 ] || grep -hv '^#' "${frag[@]}"
+		"$cc" --version | head -n 1
+		[ "$make" = - ] || echo "$make"; } | sha256sum | cut -c1-12)
+	out=$cache/kernels/$name-$ver-$key
+	targets=modules_prepare
+	[ "$image" = - ] || targets="${image##*/} modules"
+	# one builder at a time; others wait (not for a build that is done)
+	if [ ! -f "$out/.built" ]; then
+		mkdir -p "$cache/source"
+		exec 9>"$cache/source/lock"
+		flock 9
+	fi
+
 	if [ ! -f "$src/.extracted" ]; then
 		echo "# extracting $pkg $ver into $src" >&2
 		find "$cache/source" -maxdepth 1 -name "$pkg-*" -exec rm -rf {} +
@@ -168,15 +179,6 @@ provide_source() {
 		nice -n 10 make -s -C "$src" O="$out" ARCH="$karch" \
 			CROSS_COMPILE="$cross" "${margs[@]}" "$@"
 	}
-
-	# a build is named by what makes it
-	key=$({ echo "$base"
-		[ "${#frag[@]}" = 0 ] || grep -hv '^#' "${frag[@]}"
-		"$cc" --version | head -n 1
-		[ "$make" = - ] || echo "$make"; } | sha256sum | cut -c1-12)
-	out=$cache/kernels/$name-$ver-$key
-	targets=modules_prepare
-	[ "$image" = - ] || targets="${image##*/} modules"
 
 	if [ ! -f "$out/.built" ]; then
 		echo "# building $name: Linux $ver for $arch ($targets) in $out" >&2

@@ -13,7 +13,9 @@
 #                               sets reported= and missing= (planned, not
 #                               seen)
 #   console_scan LOG ID NAMES   one case per report name (tests/reports):
-#                               its regex matches nowhere after job start
+#                               its regex matches nowhere after job start;
+#                               for a name with a WITHIN string, no report
+#                               holds it, and the others are listed
 #   module_build SRC OUT KDIR [MAKE ARGS]
 #                               the kbuild module of SRC (its Kbuild, C
 #                               files, include/) built in OUT against KDIR
@@ -68,21 +70,71 @@ tap_count() {
 	reported=$((ok + bad + skip))
 }
 
+# report_blocks REGEX WITHIN: the reports on stdin, each from its REGEX
+# line to the frame of '=' that closes it (80 lines at most): each line of
+# those that hold the fixed string WITHIN as "block LINE", the first line
+# of the others as "other N TITLE" (N of them, their console time dropped)
+report_blocks() {
+	re=$1 awk -v within="$2" '
+		function close_block() {
+			if (lines && held) printf "%s", text
+			else if (lines) titles[title]++
+			lines = held = 0
+		}
+		function add() {
+			text = text "block " $0 "\n"
+			held = held || index($0, within)
+			if (++lines > 80 || $0 ~ /==========/) close_block()
+		}
+		$0 ~ ENVIRON["re"] {
+			close_block()
+			title = $0
+			sub(/^\[[^]]*\] /, "", title)
+			text = ""
+			add()
+			next
+		}
+		lines { add() }
+		END {
+			close_block()
+			for (t in titles)
+				printf "other %d %s\n", titles[t], t | "sort -k2rn"
+		}'
+}
+
 console_scan() {
-	local log=$1 id=$2 name regex
+	local log=$1 id=$2 name within regex job found others case
+	job=$(sed -n '/hello-vm: job start/,$p' "$log")
 	for name in ${3//,/ }; do
-		regex=$(row "$tables/reports" "$name" | cut -d' ' -f2-) || {
+		read -r within regex <<<"$(row "$tables/reports" "$name" |
+			cut -d' ' -f2-)" || {
 			result fail "$id: report $name is in tests/reports"
 			continue
 		}
-		if sed -n '/hello-vm: job start/,$p' "$log" | grep -Eq "$regex"
-		then
-			sed -n '/hello-vm: job start/,$p' "$log" |
-				grep -E -B2 -A25 "$regex" | head -n 60 |
-				sed 's/^/# /'
-			result fail "$id: no $name report on the console"
+		case="$id: no $name report on the console"
+		if [ "$within" = - ]; then
+			found=$(grep -E -B2 -A25 "$regex" <<<"$job" || true)
 		else
-			result ok "$id: no $name report on the console"
+			case="$id: no $name report with $within on the console"
+			found=$(report_blocks "$regex" "$within" <<<"$job")
+			others=$(sed -n 's/^other //p' <<<"$found")
+			found=$(sed -n 's/^block //p' <<<"$found")
+			[ -z "$others" ] ||
+				awk -v name="$name" -v within="$within" '
+					{ n += $1; line[NR] = $0 }
+					END {
+						printf "# %d %s reports without %s" \
+							" (listed, not failing):\n", \
+							n, name, within
+						for (i = 1; i <= NR; i++)
+							print "#   " line[i]
+					}' <<<"$others"
+		fi
+		if [ -n "$found" ]; then
+			head -n 60 <<<"$found" | sed 's/^/# /'
+			result fail "$case"
+		else
+			result ok "$case"
 		fi
 	done
 }

@@ -77,11 +77,15 @@ variant() {
 #           isa-debug-exit port (qemu exits 2 * byte + 1)
 #   arm64:  qemu's virt board: console on the PL011, the job's output on
 #           virtio console hvc0, its status as a line "status N" on hvc1
-# CPU tcg: 2 vCPUs; exact: 1 vCPU and -icount shift=0, so the guest clock
-# advances one nanosecond per instruction.
+# CPU tcg: 2 vCPUs, as qemu's default of 2 cores in one socket: the BIOS's
+# MP table lists one CPU per socket, so a kernel without ACPI (tinyconfig)
+# runs on one; mttcg: 2 vCPUs on 2 sockets, each on a host thread of its
+# own (thread=multi, or qemu fails): both run at the same time, which
+# KCSAN's watchpoints need; exact: 1 vCPU and -icount shift=0, so the
+# guest clock advances one nanosecond per instruction.
 boot() {
 	local arch=$1 cpu=$2 mem=$3 image=$4 initrd=$5 log=$6 limit=$7 rc qemu
-	local args="panic=-1 oops=panic panic_on_warn=1 $8" status
+	local args="panic=-1 oops=panic panic_on_warn=1 $8" status accel=tcg
 	status=$(mktemp)
 	case $arch in
 	x86_64)	qemu=(qemu-system-x86_64 -cpu max
@@ -101,10 +105,12 @@ boot() {
 	esac
 	case $cpu in
 	tcg)	qemu+=(-smp 2) ;;
+	mttcg)	qemu+=(-smp 2,sockets=2)
+		accel=tcg,thread=multi ;;
 	exact)	qemu+=(-smp 1 -icount shift=0,sleep=off) ;;
 	esac
 	rc=0
-	timeout -k 5 "$limit" "${qemu[@]}" -accel tcg -m "$mem" -nographic \
+	timeout -k 5 "$limit" "${qemu[@]}" -accel "$accel" -m "$mem" -nographic \
 		-no-reboot -monitor none -kernel "$image" -initrd "$initrd" \
 		-append "$args" </dev/null || rc=$?
 	if [ "$rc" = 0 ] && [ "$arch" = arm64 ]; then
