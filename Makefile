@@ -71,11 +71,13 @@ help:
 
 #> make install         install for the kernel of KDIR (INSTALL_MOD_PATH stages)
 #> make uninstall       remove what make install installed
+#> make deb             build/deb/hello-kmalloc-dkms_VERSION_all.deb, in a chroot
 #> make dkms-install    DKMS by hand, for DKMS_KERNELS="A B" or the running one
 #> make dkms-uninstall  dkms remove --all and delete the source
 #> make udev-install    opt-in: the group hello_kmalloc may use /dev/hello0
 #> make udev-uninstall  remove that rule
-#> make package-check   every way of installing it, for both kernels
+#> make package-check   the .deb in a chroot, as Debian tests it; the other ways
+#> make hello-version   print the version (Kbuild's hello_version)
 HELLO_VERSION := $(shell sed -n 's/^hello_version *:= *//p' $(CURDIR)/Kbuild)
 # the release modules are installed for: the kernel's own UTS_RELEASE
 # (Debian's headers say 6.1.192 in kernel.release, the kernel 6.1.0-56-amd64)
@@ -84,6 +86,8 @@ KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 MODDIR = $(INSTALL_MOD_PATH)/lib/modules/$(KREL)
 DEPMOD = depmod -a $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 DKMS_SRC = $(DESTDIR)/usr/src/hello_kmalloc-$(HELLO_VERSION)
+# what DKMS builds the module from: make dkms-src and debian/rules copy it
+DKMS_FILES := Kbuild hello_kmalloc.c LICENSE include
 DKMS_KERNELS ?=
 UDEV_RULE = $(DESTDIR)/etc/udev/rules.d/60-hello_kmalloc.rules
 
@@ -100,13 +104,17 @@ uninstall:
 	-rmdir $(MODDIR)/extra 2>/dev/null
 	$(DEPMOD)
 
-dkms-src:
+hello-version:
+	@echo $(HELLO_VERSION)
+
+dkms-files:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)
-	install -m 644 Kbuild hello_kmalloc.c LICENSE $(DKMS_SRC)/
-	install -D -m 644 include/uapi/hello_kmalloc.h \
-		$(DKMS_SRC)/include/uapi/hello_kmalloc.h
-	sed 's/@VERSION@/$(HELLO_VERSION)/' packaging/dkms.conf.in \
+	cp -R $(DKMS_FILES) $(DKMS_SRC)/
+
+# dkms.conf.in's placeholder is dh_dkms's: debian/rules passes it as is
+dkms-src: dkms-files
+	sed 's/#MODULE_VERSION#/$(HELLO_VERSION)/' packaging/dkms.conf.in \
 		>$(DKMS_SRC)/dkms.conf
 
 dkms-install:
@@ -131,8 +139,11 @@ udev-uninstall:
 	rm -f $(UDEV_RULE)
 	if [ -z "$(DESTDIR)" ]; then udevadm control --reload-rules; fi
 
+deb:
+	bash packaging/deb.sh
+
 package-check:
 	bash packaging/check.sh
 
-.PHONY: install uninstall dkms-src dkms-install dkms-uninstall udev-install \
-	udev-uninstall package-check
+.PHONY: install uninstall hello-version dkms-files dkms-src dkms-install \
+	dkms-uninstall udev-install udev-uninstall deb package-check
