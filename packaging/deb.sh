@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# `make deb`: hello-kmalloc-dkms_VERSION_all.deb, the source package and
+# the .changes in OUT, built by an unprivileged user in a copy of a cached
+# bookworm chroot (tests/host/chroot.sh) from the files of this tree git
+# does not ignore (tracked or not, as `make lint` takes them), then checked
+# by lintian there: an error or a warning fails, the rest is printed.  The
+# machine gets nothing installed but debootstrap.  Root only (the chroot).
+# Usage: deb.sh [OUT]            OUT: build/deb
+# For packaging/check.sh, a package that differs from the tree's:
+#   HELLO_DEB_VERSION=V          Kbuild and the changelog of the copy say V
+#   HELLO_DEB_PLANT=PERL         a perl substitution on hello_kmalloc.c
+#   HELLO_DEB_LINTIAN=0          no lintian
+# shellcheck disable=SC2016 # '$1' and '$HOME': the chroot's shell expands them
+set -eu
+cd "$(dirname "$0")/.."
+out=$(realpath -m "${1:-build/deb}")
+# the build's own dependencies are debian/control's (apt-get build-dep);
+# these are in the cached chroot so that a build seldom downloads
+chroot_pkgs="build-essential debhelper dh-dkms lintian"
+ver=${HELLO_DEB_VERSION:-$(make -s hello-version)}
+src=hello-kmalloc-$ver
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deb.sh: root is needed for the chroot" >&2
+	exit 1
+fi
+work=$(mktemp -d "${TMPDIR:-/var/tmp}/hello-deb.XXXXXX")
+trap 'bash tests/host/chroot.sh remove "$work/root"; rm -rf "$work"' EXIT
+# shellcheck disable=SC2086
+bash tests/host/chroot.sh copy bookworm "$work/root" $chroot_pkgs
+tree=$work/root/tmp/$src
+mkdir "$tree"
+git ls-files -z --cached --others --exclude-standard |
+	xargs -0 cp --parents -t "$tree"
+if [ -n "${HELLO_DEB_VERSION:-}" ]; then
+	sed -i "s/^hello_version *:=.*/hello_version := $ver/" "$tree/Kbuild"
+	sed -i "1s/([^)]*)/($ver)/" "$tree/debian/changelog"
+fi
+[ -z "${HELLO_DEB_PLANT:-}" ] ||
+	perl -0pi -e "$HELLO_DEB_PLANT" "$tree/hello_kmalloc.c"
+
+run() { bash tests/host/chroot.sh run "$work/root" "$@"; }
+run sh -ec 'useradd -m builder
+	mv "/tmp/$1" /home/builder/
+	chown -R builder: /home/builder
+	cd "/home/builder/$1"
+	apt-get build-dep -qq -y ./ >/dev/null ||
+		{ apt-get update -qq && apt-get build-dep -qq -y ./; }' sh "$src"
+run -u builder sh -ec 'cd "$HOME/$1" && dpkg-buildpackage -us -uc' \
+	sh "$src" >"$work/build.log" 2>&1 ||
+	{ tail -n 40 "$work/build.log" >&2; exit 1; }
+mkdir -p "$out"
+rm -f "$out"/hello-kmalloc*
+cp "$work/build.log" "$work/root/home/builder"/hello-kmalloc*_"$ver"* "$out/"
+ls "$out"/hello-kmalloc*
+[ "${HELLO_DEB_LINTIAN:-1}" != 0 ] || exit 0
+lintian="lintian --fail-on error,warning --display-info --pedantic"
+echo "# $lintian"
+run -u builder sh -c "$lintian"' "$HOME"/hello-kmalloc_*.changes' |
+	tee "$out/lintian.txt"
+exit "${PIPESTATUS[0]}"
