@@ -1,157 +1,252 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make package-check`: the ways hello_kmalloc gets installed, run on this
-# machine for each Debian kernel (no module is loaded: building and
-# installing is all they do).
-#   - DKMS as root on the real system: dkms add, build, install, status,
-#     remove; then `make dkms-install`, `dkms autoinstall` (what a new
-#     kernel's postinst runs) and `make dkms-uninstall`
-#   - `make install` / `make uninstall`, staged under INSTALL_MOD_PATH
-#   - `make udev-install` / `make udev-uninstall`, staged under DESTDIR
-# Prints "ok"/"not ok" lines and "N passed, N failed".  Puts the machine
-# back as it found it, also on failure, and will not touch a hello_kmalloc
-# DKMS install it did not make itself.
+# `make package-check`: hello-kmalloc-dkms as a Debian user gets it, and as
+# Debian tests it, in a fresh copy of a cached bookworm chroot that starts
+# with the 6.12 kernel and no headers; nothing is installed on this machine
+# (run.sh, below, installs what booting needs).  In that order:
+#   - the packages: make deb (lintian clean), one of a lower version, one
+#     with a planted build failure (packaging/deb.sh)
+#   - apt install with no headers: DKMS says so; apt purge
+#   - the 6.1 and 6.12 headers, apt install: built and installed for both
+#   - the headers of another kernel: DKMS builds it for that one too
+#   - apt purge leaves nothing (no source, DKMS entry, module, depmod line)
+#   - the lower version upgraded to this one: only this one is left
+#   - Debian's own test, /usr/lib/dkms/dkms-autopkgtest
+#   - the package that fails to build: apt install says so; apt purge
+#   - make install/uninstall, dkms-install/dkms-uninstall and
+#     udev-install/udev-uninstall, staged
+#   - the modules DKMS installed for 6.1 and 6.12, booted in their kernels
+#     (`HELLO_KO_DIR=DIR bash tests/host/run.sh package`)
+# Prints "ok"/"not ok" lines, ends with "N passed, N failed"; every
+# check's output is in build/package-check/log.
+# shellcheck disable=SC2016 # the checks' scripts expand in the chroot
 set -eu
 cd "$(dirname "$0")/.."
-metas=${HELLO_KERNELS:-6.1 6.12}
-ver=$(sed -n 's/^hello_version *:= *//p' Kbuild)
-mod=hello_kmalloc/$ver
-src=/usr/src/hello_kmalloc-$ver
-marker=.made-by-package-check
-depmod_files="modules.alias modules.alias.bin modules.builtin.alias.bin
-modules.builtin.bin modules.dep modules.dep.bin modules.devname
-modules.softdep modules.symbols modules.symbols.bin"
-
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
-step() {	# step NAME CMD...: one result for one command
-	local name=$1
-	shift
-	if "$@" >"$tmp/step.log" 2>&1; then
-		result ok "$name"
+ver=$(make -s hello-version)
+prev=$ver~prev
+# the kernels of tests/kernels whose headers come first; the chroot starts
+# with the last one's image; the headers installed later
+headers=
+for k in 6.1 6.12; do
+	image_meta=$(row tests/kernels "$k" | cut -d' ' -f4)
+	headers="$headers ${image_meta/image/headers}"
+done
+later=linux-headers-cloud-amd64
+abis=
+out=$PWD/build/package-check
+root=$out/root
+log=$out/log
+
+in_chroot() { bash tests/host/chroot.sh run "$root" "$@"; }
+# check NAME SCRIPT: one result for SCRIPT, run by sh -e in the chroot
+# in /root, with packaging/check-lib.sh and ver, prev, abis and later set
+check() {
+	echo "### $1" >>"$log"
+	if in_chroot sh -ec "ver='$ver' prev='$prev' abis='$abis' later='$later'
+		cd /root
+		. ./check-lib.sh
+		$2" >"$out/step.log" 2>&1; then
+		result ok "$1"
 	else
-		result fail "$name" "$tmp/step.log"
+		result fail "$1" "$out/step.log"
 	fi
+	cat "$out/step.log" >>"$log"
 }
 
-[ "$(id -u)" = 0 ] || { result fail "runs as root (DKMS needs it)"; finish; }
-bash tests/host/deps.sh dkms openssl kmod
-abis=
-for meta in $metas; do
-	read -r abi _ _ <<<"$(bash tests/host/kernel.sh "$meta")"
-	abis="$abis $abi"
-done
-abis=${abis# }
-echo "# hello_kmalloc $ver (Kbuild), kernels: $abis"
-
-# Someone else's hello_kmalloc in DKMS is not ours to remove.
-if { dkms status hello_kmalloc 2>/dev/null | grep -q . || [ -e "$src" ]; } &&
-	[ ! -e "$src/$marker" ]; then
-	dkms status hello_kmalloc 2>/dev/null | sed 's/^/# /'
-	result fail "no hello_kmalloc in DKMS but this check's own (make dkms-uninstall)"
+if [ "$(id -u)" != 0 ]; then
+	result fail "runs as root (for the chroot)"
 	finish
 fi
+bash tests/host/chroot.sh remove "$root"	# what a killed run left
+rm -rf "$out"
+mkdir -p "$out/debs"
+trap 'bash tests/host/chroot.sh remove "$root"' EXIT
 
-had_mok=$([ -e /var/lib/dkms/mok.key ] && echo y || echo n)
-no_depmod=
-for abi in $abis; do
-	[ -e "/lib/modules/$abi/modules.dep" ] || no_depmod="$no_depmod $abi"
-done
-cleanup() {
-	if dkms status "$mod" 2>/dev/null | grep -q .; then
-		dkms remove "$mod" --all >/dev/null 2>&1 || true
-	fi
-	rm -rf "$src" "${tmp:-}"
-	# depmod's files where there were none, the key DKMS made for signing
-	for abi in $no_depmod; do
-		for f in $depmod_files; do rm -f "/lib/modules/$abi/$f"; done
-	done
-	[ "$had_mok" = y ] || rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
-}
-cleanup	# what a killed run may have left
-tmp=$(mktemp -d)
-trap cleanup EXIT
+changelog=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' debian/changelog)
+result "$([ "$changelog" = "$ver" ] && echo ok || echo fail)" \
+	"debian/changelog's version ($changelog) is Kbuild's hello_version ($ver)"
 
-# A copy of the tree, so that builds leave nothing in the checkout.
-tree=$tmp/tree
-mkdir "$tree"
-git ls-files -z --cached --others --exclude-standard |
-	xargs -0 cp --parents -t "$tree"
-
-# --- DKMS, step by step ----------------------------------------------------
-step "make dkms-src: source in $src" make -s -C "$tree" dkms-src
-touch "$src/$marker"
-step "dkms.conf carries the version of Kbuild ($ver)" \
-	grep -qx "PACKAGE_VERSION=\"$ver\"" "$src/dkms.conf"
-step "dkms add $mod" dkms add "$mod"
-
-modinfo_ok() {	# modinfo_ok FILE ABI: the fields a user sees
-	[ "$(modinfo -F version "$1")" = "$ver" ] &&
-		[ "$(modinfo -F license "$1")" = GPL ] &&
-		[ -n "$(modinfo -F author "$1")" ] &&
-		[ -n "$(modinfo -F description "$1")" ] &&
-		modinfo -F vermagic "$1" | grep -q "^$2 "
-}
-for abi in $abis; do
-	step "$abi: dkms build" dkms build "$mod" -k "$abi"
-	ko=$(find "/var/lib/dkms/hello_kmalloc/$ver/$abi" \
-		-name 'hello_kmalloc.ko*' 2>/dev/null | head -n 1)
-	what="$abi: modinfo: version $ver, license, author, description, vermagic"
-	if [ -n "$ko" ] && modinfo_ok "$ko" "$abi"; then
-		result ok "$what"
+# --- the packages --------------------------------------------------------
+deb=hello-kmalloc-dkms_${ver}_all.deb
+if bash packaging/deb.sh build/deb >"$out/deb.log" 2>&1; then
+	result ok "make deb: build/deb/$deb, lintian clean at warning level"
+	sed -n 's/^[IPX]: /# lintian: &/p' "$out/deb.log"
+else
+	result fail "make deb: build/deb/$deb, lintian clean at warning level" \
+		"$out/deb.log"
+	finish
+fi
+cp "build/deb/$deb" "$out/debs/new.deb"
+for v in prev broken; do
+	case $v in
+	prev) env=(HELLO_DEB_VERSION="$prev") ;;
+	broken) env=(HELLO_DEB_PLANT='s/^MODULE_LICENSE/#error planted build failure\n$&/m') ;;
+	esac
+	if env "${env[@]}" HELLO_DEB_LINTIAN=0 bash packaging/deb.sh \
+		"$out/$v" >"$out/$v.log" 2>&1; then
+		cp "$out/$v"/hello-kmalloc-dkms_*.deb "$out/debs/$v.deb"
 	else
-		modinfo "${ko:-/dev/null}" >"$tmp/modinfo.log" 2>&1 || true
-		result fail "$what" "$tmp/modinfo.log"
+		result fail "packaging/deb.sh: the $v package" "$out/$v.log"
+		finish
 	fi
-	step "$abi: DKMS signed it for Secure Boot (modinfo signer)" \
-		test -n "$(modinfo -F signer "${ko:-/dev/null}" 2>/dev/null)"
-done
-for abi in $abis; do
-	step "$abi: dkms install" dkms install "$mod" -k "$abi"
-	step "$abi: depmod knows it: modinfo -k $abi hello_kmalloc" \
-		sh -c "modinfo -k '$abi' -n hello_kmalloc | grep -q '^/lib/modules/$abi/updates/dkms/'"
-done
-dkms status "$mod" 2>/dev/null | tee "$tmp/status" | sed 's/^/# /'
-for abi in $abis; do
-	step "$abi: dkms status says installed" \
-		grep -q "^$mod, $abi, [^:]*: installed" "$tmp/status"
-done
-step "dkms remove $mod --all" dkms remove "$mod" --all
-step "dkms status is empty again" sh -c "! dkms status '$mod' | grep -q ."
-for abi in $abis; do
-	step "$abi: the module is gone from /lib/modules and depmod" \
-		sh -c "! modinfo -k '$abi' -n hello_kmalloc >/dev/null 2>&1"
 done
 
-# --- make dkms-install / dkms-uninstall, AUTOINSTALL -------------------------
-first=${abis%% *}
-last=${abis##* }
-step "make dkms-install DKMS_KERNELS=$first" \
-	make -s -C "$tree" dkms-install DKMS_KERNELS="$first"
-touch "$src/$marker"
-step "AUTOINSTALL: dkms autoinstall -k $last (a new kernel) installs it" \
-	sh -c "dkms autoinstall -k '$last' && dkms status '$mod' | grep -q ', $last, .*installed'"
-step "make dkms-uninstall removes it and its source" \
-	sh -c "make -s -C '$tree' dkms-uninstall && ! dkms status '$mod' | grep -q . && [ ! -e '$src' ]"
+# --- the chroot ----------------------------------------------------------
+# The image's ABI is in the package list: a new one makes a new cache.
+image=$(apt-cache depends "$image_meta" | sed -n 's/^ *Depends: //p' | head -n 1)
+bash tests/host/chroot.sh copy bookworm "$root" openssl "$image"
+cp packaging/check-lib.sh "$root/root/"
+cp -r "$out/debs" "$root/root/"
+mkdir "$root/root/tree"
+git ls-files -z --cached --others --exclude-standard |
+	xargs -0 cp --parents -t "$root/root/tree"
+# it never boots: no initramfs for the kernels that headers pull in
+in_chroot sh -ec 'apt-get update -qq
+	dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
+	ln -s /bin/true /usr/sbin/update-initramfs' >>"$log" 2>&1
 
-# --- make install / uninstall, staged ---------------------------------------
-root=$tmp/root
-for abi in $abis; do
-	kdir=/usr/src/linux-headers-$abi
-	step "$abi: make install (staged): modinfo finds version $ver" sh -c "
-		make -s -C '$tree' install KDIR='$kdir' INSTALL_MOD_PATH='$root' &&
-		[ \"\$(modinfo -b '$root' -k '$abi' -F version hello_kmalloc)\" = '$ver' ]"
-	step "$abi: make uninstall (staged): gone" sh -c "
-		make -s -C '$tree' uninstall KDIR='$kdir' INSTALL_MOD_PATH='$root' &&
-		! modinfo -b '$root' -k '$abi' hello_kmalloc >/dev/null 2>&1"
+check "no headers: apt install ./$deb says DKMS skipped ${image#linux-image-}" '
+	apt_install ./debs/new.deb | tee /tmp/out
+	must "DKMS says the headers are missing" grep -q \
+		"headers for this kernel do not seem to be installed" /tmp/out
+	must "nothing built" [ -z "$(find /lib/modules -name "$name.ko*")" ]'
+check "no headers: apt purge leaves nothing" '
+	apt-get purge -y -q $pkg
+	nothing_left'
+
+# shellcheck disable=SC2086 # a word list
+abis=$(in_chroot sh -ec 'apt-get install -y -q --no-install-recommends "$@" >&2
+	for m; do
+		dpkg-query -W -f="\${Depends}\n" "$m" |
+			sed "s/^linux-headers-//; s/[ ,].*//"
+	done' sh $headers 2>>"$log" | xargs)
+booted=$abis
+check "the 6.1 and 6.12 headers ($abis): apt install ./$deb builds and installs it for both" '
+	apt_install ./debs/new.deb
+	installed $ver $abis'
+check "DKMS signed both for Secure Boot (modinfo signer)" '
+	for abi in $abis; do
+		must "$abi: signer" [ -n "$(modinfo -k $abi -F signer $name)" ]
+	done'
+# the modules to boot, as busybox insmod takes them (uncompressed)
+check "the modules DKMS installed, uncompressed for booting in $out/ko/ABI/" '
+	for abi in $abis; do
+		f=$(modinfo -k $abi -n $name)
+		echo "$abi: $f"
+		mkdir -p /tmp/ko/$abi
+		case $f in
+		*.xz) xz -dc $f ;;
+		*.zst) zstd -dc $f ;;
+		*.gz) gzip -dc $f ;;
+		*) cat $f ;;
+		esac >/tmp/ko/$abi/$name.ko
+	done'
+sed -n 's|^\([^ ]*: /lib/modules/.*\)|# \1|p' "$out/step.log"
+[ ! -d "$root/tmp/ko" ] || cp -r "$root/tmp/ko" "$out/ko"
+
+later_abi=$(in_chroot apt-cache depends "$later" |
+	sed -n 's/^ *Depends: linux-headers-//p' | head -n 1)
+check "headers of another kernel ($later_abi) installed later: DKMS builds it for that one too" '
+	apt_install $later
+	installed $ver $abis '"$later_abi"
+abis="$abis $later_abi"
+
+check "apt purge leaves nothing: no /usr/src tree, no /var/lib/dkms entry, no module under /lib/modules, depmod clean" '
+	apt-get purge -y -q $pkg
+	nothing_left'
+
+check "upgrade from $prev: only $ver is left, built and installed for each kernel" '
+	apt_install ./debs/prev.deb
+	installed $prev $abis
+	apt_install ./debs/new.deb
+	installed $ver $abis'
+
+# Debian's test takes the package from an apt source
+{
+	dpkg-deb -f "$out/debs/new.deb"
+	echo "Filename: ./new.deb"
+	echo "Size: $(stat -c %s "$out/debs/new.deb")"
+	echo "SHA256: $(sha256sum <"$out/debs/new.deb" | cut -d' ' -f1)"
+} >"$root/root/debs/Packages"
+check "Debian's test: /usr/lib/dkms/dkms-autopkgtest passes for each kernel" '
+	echo "deb [trusted=yes] file:/root/debs ./" \
+		>/etc/apt/sources.list.d/hello.list
+	apt-get update -qq
+	mkdir -p /tmp/autopkgtest
+	cd /tmp/autopkgtest
+	/usr/lib/dkms/dkms-autopkgtest $pkg | tee /tmp/out
+	for abi in $abis; do
+		must "PASS $abi" grep -qx "I: PASS $abi" /tmp/out
+	done'
+
+check "a package that does not build: apt install fails and shows DKMS's error" '
+	apt-get purge -y -q $pkg
+	nothing_left
+	if apt_install ./debs/broken.deb >/tmp/out 2>&1; then
+		cat /tmp/out
+		echo "FAILED: apt install succeeded"
+		exit 1
+	fi
+	cat /tmp/out
+	must "apt shows that the module build failed" \
+		grep -q "Bad return status for module build" /tmp/out
+	must "make.log has the planted error" grep -q "planted build failure" \
+		/var/lib/dkms/$name/$ver/build/make.log'
+check "after the failed build: no module, only the package unconfigured; apt purge leaves nothing" '
+	must "no module" [ -z "$(find /lib/modules -name "$name.ko*")" ]
+	must "dkms status: installed for no kernel" \
+		sh -c "! dkms status $name | grep -q installed"
+	dpkg --audit | tee /tmp/audit
+	must "dpkg --audit names the package, and it alone" \
+		[ "$(grep -o "^ [a-z0-9.+-]* " /tmp/audit | xargs)" = $pkg ]
+	must "apt-get check: dependencies hold" apt-get check
+	apt-get purge -y -q $pkg
+	nothing_left'
+
+# --- by hand, as on other distributions: staged, and DKMS in the chroot ---
+for abi in $booted; do
+	check "$abi: make install (staged): modinfo finds version $ver; make uninstall: gone" '
+		cd /root/tree
+		kdir=/usr/src/linux-headers-'"$abi"' abi='"$abi"'
+		make -s install KDIR=$kdir INSTALL_MOD_PATH=/tmp/stage
+		must "version $ver" \
+			[ "$(modinfo -b /tmp/stage -k $abi -F version $name)" = $ver ]
+		make -s uninstall KDIR=$kdir INSTALL_MOD_PATH=/tmp/stage
+		must "gone" \
+			sh -c "! modinfo -b /tmp/stage -k $abi $name >/dev/null 2>&1"'
 done
+check "make dkms-install DKMS_KERNELS=${abis%% *}, dkms autoinstall -k (a new kernel) for the others; make dkms-uninstall: nothing left" '
+	cd /root/tree
+	make -s dkms-install DKMS_KERNELS=${abis%% *}
+	for abi in ${abis#* }; do
+		dkms autoinstall -k $abi
+	done
+	installed $ver $abis
+	make -s dkms-uninstall
+	must "no source" [ ! -e /usr/src/$name-$ver ]
+	must "dkms status empty" [ -z "$(dkms status $name)" ]
+	must "no module" [ -z "$(find /lib/modules -name "$name.ko*")" ]'
+check "make udev-install (staged) installs the rule; make udev-uninstall removes it" '
+	cd /root/tree
+	rule=/tmp/stage/etc/udev/rules.d/60-hello_kmalloc.rules
+	make -s udev-install DESTDIR=/tmp/stage
+	must "group hello_kmalloc, mode 0660" \
+		grep -q "GROUP=\"hello_kmalloc\", MODE=\"0660\"" $rule
+	make -s udev-uninstall DESTDIR=/tmp/stage
+	must "removed" [ ! -e $rule ]'
 
-# --- udev, staged ------------------------------------------------------------
-rule=$root/etc/udev/rules.d/60-hello_kmalloc.rules
-step "make udev-install (staged) installs the rule" sh -c "
-	make -s -C '$tree' udev-install DESTDIR='$root' &&
-	grep -q 'GROUP=\"hello_kmalloc\", MODE=\"0660\"' '$rule'"
-step "make udev-uninstall (staged) removes it" sh -c "
-	make -s -C '$tree' udev-uninstall DESTDIR='$root' && [ ! -e '$rule' ]"
-
+# --- the modules DKMS built, booted --------------------------------------
+echo "# HELLO_KO_DIR=$out/ko bash tests/host/run.sh package"
+status=0
+HELLO_KO_DIR=$out/ko bash tests/host/run.sh package >"$out/vm.log" 2>&1 ||
+	status=$?
+grep -Ev '^[0-9]+ passed, [0-9]+ failed$' "$out/vm.log" || true
+read -r p _ f _ < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out/vm.log" |
+	tail -n 1 || echo "0 passed, 0 failed")
+pass=$((pass + p))
+fail=$((fail + f))
+result "$([ "$status" = 0 ] && [ "$p" -gt 0 ] && echo ok || echo fail)" \
+	"the modules DKMS installed ($booted) pass the session in their kernels' VMs"
 finish
