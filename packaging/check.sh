@@ -43,7 +43,7 @@ in_chroot() { bash tests/host/chroot.sh run "$root" "$@"; }
 # check NAME SCRIPT: one result for SCRIPT, run by sh -e in the chroot
 # in /root, with packaging/check-lib.sh and ver, prev, abis and later set
 check() {
-	echo "### $1" >>"$log"
+	local start=$SECONDS
 	if in_chroot sh -ec "ver='$ver' prev='$prev' abis='$abis' later='$later'
 		cd /root
 		. ./check-lib.sh
@@ -52,7 +52,7 @@ check() {
 	else
 		result fail "$1" "$out/step.log"
 	fi
-	cat "$out/step.log" >>"$log"
+	{ echo "### $1 ($((SECONDS - start)) s)"; cat "$out/step.log"; } >>"$log"
 }
 
 if [ "$(id -u)" != 0 ]; then
@@ -70,6 +70,7 @@ result "$([ "$changelog" = "$ver" ] && echo ok || echo fail)" \
 
 # --- the packages --------------------------------------------------------
 deb=hello-kmalloc-dkms_${ver}_all.deb
+start=$SECONDS
 if bash packaging/deb.sh build/deb >"$out/deb.log" 2>&1; then
 	result ok "make deb: build/deb/$deb, lintian clean at warning level"
 	sed -n 's/^[IPX]: /# lintian: &/p' "$out/deb.log"
@@ -92,6 +93,8 @@ for v in prev broken; do
 		finish
 	fi
 done
+echo "# the packages: $((SECONDS - start)) s"
+start=$SECONDS
 
 # --- the chroot ----------------------------------------------------------
 # The image's ABI is in the package list: a new one makes a new cache.
@@ -106,6 +109,7 @@ git ls-files -z --cached --others --exclude-standard |
 in_chroot sh -ec 'apt-get update -qq
 	dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
 	ln -s /bin/true /usr/sbin/update-initramfs' >>"$log" 2>&1
+echo "# the chroot: $((SECONDS - start)) s"
 
 check "no headers: apt install ./$deb says DKMS skipped ${image#linux-image-}" '
 	apt_install ./debs/new.deb | tee /tmp/out
@@ -239,6 +243,7 @@ check "make udev-install (staged) installs the rule; make udev-uninstall removes
 
 # --- the modules DKMS built, booted --------------------------------------
 echo "# HELLO_KO_DIR=$out/ko bash tests/host/run.sh package"
+start=$SECONDS
 status=0
 HELLO_KO_DIR=$out/ko bash tests/host/run.sh package >"$out/vm.log" 2>&1 ||
 	status=$?
@@ -249,4 +254,5 @@ pass=$((pass + p))
 fail=$((fail + f))
 result "$([ "$status" = 0 ] && [ "$p" -gt 0 ] && echo ok || echo fail)" \
 	"the modules DKMS installed ($booted) pass the session in their kernels' VMs"
+echo "# the VMs: $((SECONDS - start)) s"
 finish
