@@ -177,7 +177,10 @@ chroot_run() {
 		sh -c '
 		d=$1 user=$2
 		shift 2
-		mount -t proc proc "$d/proc" &&
+		# DIR a mount point: so is / in it, which a chroot.sh run in
+		# there needs (unshare makes / private)
+		mount --bind "$d" "$d" &&
+			mount -t proc proc "$d/proc" &&
 			mount --rbind /sys "$d/sys" &&
 			mount --rbind /dev "$d/dev" || exit 125
 		home=/root
