@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make package-check`: hello-kmalloc-dkms as a Debian user gets it, and as
 # Debian tests it, in a fresh copy of a cached bookworm chroot that starts
-# with the 6.12 kernel and no headers; nothing is installed on this machine
-# (run.sh, below, installs what booting needs).  In that order:
+# with the 6.12 kernel and no headers.  The package is never installed on
+# this machine (debootstrap is, and run.sh installs what booting needs).
+# In that order:
 #   - the packages: make deb (lintian clean), one of a lower version, one
 #     with a planted build failure (packaging/deb.sh)
 #   - apt install with no headers: DKMS says so; apt purge
@@ -82,10 +83,10 @@ fi
 cp "build/deb/$deb" "$out/debs/new.deb"
 for v in prev broken; do
 	case $v in
-	prev) env=(HELLO_DEB_VERSION="$prev") ;;
-	broken) env=(HELLO_DEB_PLANT='s/^MODULE_LICENSE/#error planted build failure\n$&/m') ;;
+	prev) vars=(HELLO_DEB_VERSION="$prev") ;;
+	broken) vars=(HELLO_DEB_PLANT='s/^MODULE_LICENSE/#error planted build failure\n$&/m') ;;
 	esac
-	if env "${env[@]}" HELLO_DEB_LINTIAN=0 bash packaging/deb.sh \
+	if env "${vars[@]}" HELLO_DEB_LINTIAN=0 bash packaging/deb.sh \
 		"$out/$v" >"$out/$v.log" 2>&1; then
 		cp "$out/$v"/hello-kmalloc-dkms_*.deb "$out/debs/$v.deb"
 	else
@@ -98,8 +99,18 @@ start=$SECONDS
 
 # --- the chroot ----------------------------------------------------------
 # The image's ABI is in the package list: a new one makes a new cache.
-image=$(apt-cache depends "$image_meta" | sed -n 's/^ *Depends: //p' | head -n 1)
-bash tests/host/chroot.sh copy bookworm "$root" openssl "$image"
+image_of() {
+	apt-cache depends "$image_meta" 2>/dev/null |
+		sed -n 's/^ *Depends: //p' | head -n 1
+}
+image=$(image_of)
+[ -n "$image" ] || { apt-get update -qq; image=$(image_of); }
+echo "# the chroot: bookworm, openssl, $image (cached; the first run makes it)"
+if ! bash tests/host/chroot.sh copy bookworm "$root" openssl "$image" \
+	>>"$log" 2>&1; then
+	result fail "a copy of the bookworm chroot with $image" "$log"
+	finish
+fi
 cp packaging/check-lib.sh "$root/root/"
 cp -r "$out/debs" "$root/root/"
 mkdir "$root/root/tree"
@@ -109,7 +120,7 @@ git ls-files -z --cached --others --exclude-standard |
 in_chroot sh -ec 'apt-get update -qq
 	dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs
 	ln -s /bin/true /usr/sbin/update-initramfs' >>"$log" 2>&1
-echo "# the chroot: $((SECONDS - start)) s"
+echo "# the chroot ready: $((SECONDS - start)) s"
 
 check "no headers: apt install ./$deb says DKMS skipped ${image#linux-image-}" '
 	apt_install ./debs/new.deb | tee /tmp/out
