@@ -27,11 +27,12 @@ cd "$(dirname "$0")/.."
 . tests/host/lib.sh
 ver=$(make -s hello-version)
 prev=$ver~prev
-# the kernels of tests/kernels whose headers come first; the chroot starts
-# with the last one's image; the headers installed later
+# the kernels of tests/kernels (a row's last field: the image's meta
+# package) whose headers come first; the chroot starts with the last one's
+# image; the headers installed later
 headers=
 for k in 6.1 6.12; do
-	image_meta=$(row tests/kernels "$k" | cut -d' ' -f4)
+	image_meta=$(row tests/kernels "$k" | awk '{ print $NF }')
 	headers="$headers ${image_meta/image/headers}"
 done
 later=linux-headers-cloud-amd64
