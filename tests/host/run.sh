@@ -134,10 +134,13 @@ boot() {
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir mods kbuild busybox=/bin/busybox vm v kos make more
+	local kdir mods kbuild busybox=/bin/busybox vm v kos make more line
 	local mbuild=()
-	read -r _ arch make _ <<<"$(row tests/kernels "$name")" ||
-		{ result fail "$name: a kernel of tests/kernels"; return; }
+	if ! line=$(row tests/kernels "$name"); then
+		result fail "$name: a kernel of tests/kernels"
+		return
+	fi
+	read -r _ arch make _ <<<"$line"
 	read -r _ karch cross debarch image packages \
 		<<<"$(row tests/arches "$arch")"
 	# shellcheck disable=SC2086	# a word list
@@ -175,7 +178,11 @@ kernel() {
 		echo "# == $tier: $id: building the modules (W=1)"
 		if [ -n "${HELLO_KO_DIR:-}" ]; then
 			mkdir -p "$mods/module"
-			cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$mods/module/"
+			if ! cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$mods/module/"
+			then
+				result fail "$id: a module in $HELLO_KO_DIR/$id"
+				return
+			fi
 		elif module_build . "$mods/module" "$kdir" "${kbuild[@]}" \
 			"${mbuild[@]}" modules; then
 			result ok "$id: module builds with W=1 and 0 warnings"
@@ -226,9 +233,12 @@ kernel() {
 }
 
 for tier in "$@"; do
+	if ! line=$(row tests/tiers "$tier"); then
+		result fail "$tier: a tier of tests/tiers"
+		continue
+	fi
 	read -r _ kernels job limit cpu mem module reports variants args \
-		<<<"$(row tests/tiers "$tier")" ||
-		{ result fail "$tier: a tier of tests/tiers"; continue; }
+		<<<"$line"
 	[ "$args" != - ] || args=
 	args="hello.job=$job $args ${HELLO_BOOT_ARGS:-}"
 	limit=${HELLO_LIMIT:-$limit}
