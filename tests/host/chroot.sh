@@ -179,7 +179,7 @@ chroot_run() {
 		shift 2
 		# DIR a mount point: so is / in it, which a chroot.sh run in
 		# there needs (unshare makes / private)
-		mount --bind "$d" "$d" &&
+		mount --rbind "$d" "$d" &&
 			mount -t proc proc "$d/proc" &&
 			mount --rbind /sys "$d/sys" &&
 			mount --rbind /dev "$d/dev" || exit 125
