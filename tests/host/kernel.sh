@@ -140,6 +140,8 @@ provide_debian() {
 provide_source() {
 	local ver src key out targets log lost start cc=${cross}gcc f
 	local frag=()
+	# the lines of a fragment that set an option
+	local options='^(CONFIG_|# CONFIG_.* is not set)'
 	for f in ${frags//,/ }; do
 		[ "$f" = - ] || frag+=("tests/configs/$f")
 	done
@@ -155,7 +157,7 @@ provide_source() {
 	src=$cache/source/$pkg-$ver
 	# a build is named by what makes it
 	key=$({ echo "$base"
-		[ "${#frag[@]}" = 0 ] || grep -hv '^#' "${frag[@]}"
+		[ "${#frag[@]}" = 0 ] || grep -hE "$options" "${frag[@]}"
 		"$cc" --version | head -n 1
 		[ "$make" = - ] || echo "$make"; } | sha256sum | cut -c1-12)
 	out=$cache/kernels/$name-$ver-$key
@@ -191,8 +193,8 @@ provide_source() {
 			cat "${frag[@]}" >>"$out/.config"	# later lines win
 			kmake olddefconfig >>"$log" 2>&1 ||
 				{ cat "$log" >&2; exit 1; }
-			lost=$(grep -hE '^(CONFIG_|# CONFIG_.* is not set)' \
-				"${frag[@]}" | grep -vxF -f "$out/.config" || true)
+			lost=$(grep -hE "$options" "${frag[@]}" |
+				grep -vxF -f "$out/.config" || true)
 			if [ -n "$lost" ]; then
 				echo "kernel.sh: options in ${frag[*]} that did" \
 					"not stick (a dependency?):" "$lost" >&2
