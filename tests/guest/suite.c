@@ -292,10 +292,11 @@ static int t_open_accounted(void)
 }
 
 /*
- * release() must wipe the buffer: trace kfree_sensitive() during our close().
- * No set_ftrace_pid: that arms the sched_switch tracepoint, and patching
- * __schedule while the other vCPU runs it has crashed 6.12 under TCG.
- * Trace every caller and pick our lines ("comm-PID [cpu] ...") instead.
+ * release() must wipe the buffer: a kprobe event on kfree_sensitive() sees
+ * our close() call it.  It fires for every caller: pick our lines
+ * ("comm-PID [cpu] ...").  Neither the function tracer nor record-cmd:
+ * both arm the scheduler's tracepoints (to record command names), and
+ * patching those while the other vCPU runs them has crashed 6.12 under TCG.
  */
 static int t_release_wipes(void)
 {
@@ -309,11 +310,13 @@ static int t_release_wipes(void)
 
 #define TR(file, val) (snprintf(path, sizeof(path), "%s/%s", tr, file), \
 		       write_file(path, val))
+#define EVENT "events/hello_kmalloc/wipe/enable"
 	snprintf(me, sizeof(me), "-%d ", getpid());
 	ASSERT(TR("tracing_on", "0") == 0, "no tracefs at %s", tr);
-	ASSERT(TR("set_ftrace_filter", "kfree_sensitive") == 0 &&
-	       TR("current_tracer", "function") == 0 &&
-	       TR("trace", "") == 0, "set up function tracer");
+	ASSERT(TR("options/record-cmd", "0") == 0 &&
+	       TR("kprobe_events", "p:hello_kmalloc/wipe kfree_sensitive") == 0 &&
+	       TR("trace", "") == 0 && TR(EVENT, "1") == 0,
+	       "a kprobe event on kfree_sensitive");
 	fd = open(HELLO_DEV, O_RDWR);
 	ASSERT(fd >= 0 && write(fd, "secret", 6) == 6, "open+write");
 	ASSERT(TR("tracing_on", "1") == 0, "tracing_on");
@@ -327,8 +330,10 @@ static int t_release_wipes(void)
 		len += n;
 	trace[len] = '\0';
 	close(tfd);
-	TR("current_tracer", "nop");
-	TR("set_ftrace_filter", "");
+	TR(EVENT, "0");
+	TR("kprobe_events", "");
+	TR("options/record-cmd", "1");
+#undef EVENT
 #undef TR
 	for (line = trace; *line; line = *end ? end + 1 : end) {
 		end = strchrnul(line, '\n');
