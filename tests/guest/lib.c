@@ -43,14 +43,19 @@ void check_failed(const char *file, int line, const char *cond)
 	atomic_store(&case_failed, true);
 }
 
-/* The case in this process: 0 if it returned 0 and no EXPECT failed. */
+/*
+ * The case in this process: 0 if it returned 0 and no EXPECT failed,
+ * CASE_SKIP if it skipped with none failed, else -1.
+ */
 static int run_here(const struct tcase *c)
 {
 	int ret;
 
 	atomic_store(&case_failed, false);
 	ret = c->fn();
-	return ret == 0 && !atomic_load(&case_failed) ? 0 : -1;
+	if (atomic_load(&case_failed))
+		return -1;
+	return ret == 0 || ret == CASE_SKIP ? ret : -1;
 }
 
 /* Run one case in a child, so a failing case's open files die with it. */
@@ -70,7 +75,8 @@ static int run_case(const struct tcase *c)
 	}
 	if (pid == 0) {
 		alarm(CASE_TIMEOUT);	/* a hung case dies of SIGALRM */
-		_exit(run_here(c) == 0 ? 0 : 1);
+		status = run_here(c);
+		_exit(status < 0 ? 1 : status);
 	}
 	if (waitpid(pid, &status, 0) != pid) {
 		diag("waitpid: %s", strerror(errno));
@@ -78,23 +84,28 @@ static int run_case(const struct tcase *c)
 	}
 	if (WIFSIGNALED(status))
 		diag("killed by signal %d", WTERMSIG(status));
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	if (!WIFEXITED(status))
+		return -1;
+	status = WEXITSTATUS(status);
+	return status == 0 || status == CASE_SKIP ? status : -1;
 }
 
 int tap_run(const struct tcase *cases, size_t n)
 {
-	size_t i, failed = 0;
+	size_t i, failed = 0, skipped = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..%zu\n", n);
 	for (i = 0; i < n; i++) {
-		int ok = run_case(&cases[i]) == 0;
+		int ret = run_case(&cases[i]);
 
-		printf("%s %zu %s\n", ok ? "ok" : "not ok", i + 1,
-		       cases[i].name);
-		failed += !ok;
+		printf("%s %zu %s%s\n", ret < 0 ? "not ok" : "ok", i + 1,
+		       cases[i].name, ret == CASE_SKIP ? " # SKIP" : "");
+		failed += ret < 0;
+		skipped += ret == CASE_SKIP;
 	}
-	printf("# %zu passed, %zu failed\n", n - failed, failed);
+	printf("# %zu passed, %zu failed, %zu skipped\n",
+	       n - failed - skipped, failed, skipped);
 	return failed ? 1 : 0;
 }
 

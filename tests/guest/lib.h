@@ -19,7 +19,10 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A named test case: 0 when the behaviour holds, -1 when an ASSERT failed. */
+/*
+ * A named test case: 0 when the behaviour holds, -1 when an ASSERT failed,
+ * CASE_SKIP when it cannot run here.
+ */
 struct tcase {
 	const char *name;
 	int (*fn)(void);
@@ -28,7 +31,7 @@ struct tcase {
 /*
  * Print "1..N", run every case in order, each in its own child process, and
  * print "ok"/"not ok" for each: "not ok" if it returned non-zero, failed an
- * EXPECT or died.
+ * EXPECT or died; "ok ... # SKIP" if it skipped.
  */
 int tap_run(const struct tcase *cases, size_t n);
 /* 0: run the cases in this process instead (they share state, or a thread) */
@@ -64,6 +67,17 @@ void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 			check_failed(__FILE__, __LINE__, #cond);	\
 			diag(__VA_ARGS__);				\
 		}							\
+	} while (0)
+
+/*
+ * SKIP(fmt, ...): the case cannot run on this kernel; print why and end it.
+ * tap_run reports it "ok N name # SKIP", neither passed nor failed.
+ */
+#define CASE_SKIP 4	/* kselftest's KSFT_SKIP */
+#define SKIP(...)							\
+	do {								\
+		diag(__VA_ARGS__);					\
+		return CASE_SKIP;					\
 	} while (0)
 
 /* Print where a check failed, with errno, and mark the running case failed. */
