@@ -101,8 +101,9 @@ boot() {
 		# "sched_clock: Marking stable" turned __sched_clock_stable on
 		# in hot code.  An unstable TSC keeps that key off from the
 		# start; the clock is the HPET, found through ACPI (a
-		# tinyconfig kernel has neither and counts jiffies).  Not for
-		# mttcg: the KCSAN kernel's no-lock mutant run hung on jiffies.
+		# tinyconfig kernel has neither and counts jiffies, on one CPU
+		# in this mode).  Not for mttcg, whose tinyconfig kernels run
+		# on 2 CPUs: they keep the TSC, a finer clock than jiffies.
 		[ "$cpu" != tcg ] || args="tsc=unstable $args" ;;
 	arm64)	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72
 		      -serial "file:$log"
