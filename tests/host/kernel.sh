@@ -9,11 +9,11 @@
 #   debian: the ABI the meta package depends on in RELEASE's archive today
 #           (package lists refreshed once a day); its vmlinuz (found in
 #           the file list of the image or of a package it depends on) is
-#           cached, no initramfs built, and its headers installed.  This
-#           machine's own release builds on this machine, as its users
-#           do; any other release in a cached minimal chroot of it
-#           (tests/host/chroot.sh: that release's gcc, headers and apt
-#           lists; this machine's apt setup is untouched).  When the
+#           cached, no initramfs built, and its headers installed in a
+#           cached minimal chroot of RELEASE (tests/host/chroot.sh: that
+#           release's gcc, headers and apt lists), never on this machine,
+#           whatever release it runs: a kernel's headers depend on its
+#           image, which would land in the host's /boot.  When the
 #           archive has no headers for the meta package's ABI yet, the
 #           newest ABI that has image and headers is taken, with a note.
 #   source: Debian's linux-source, `make BASE`, the fragments appended
@@ -38,29 +38,20 @@ read -r _ karch cross _ image packages <<<"$(row tests/arches "$arch")"
 # what a user of a release has to build a module (the headers come later)
 chroot_packages=build-essential
 
-# in_release CMD...: CMD where the row's release is: this machine when it
-# runs that release, else that release's cached chroot ($root)
+# in_release CMD...: CMD in the row's release's cached chroot ($root)
 in_release() {
-	if [ -z "$root" ]; then
-		"$@"
-	else
-		bash tests/host/chroot.sh run "$root" "$@"
-	fi
+	bash tests/host/chroot.sh run "$root" "$@"
 }
 margs=()
 [ "$make" = - ] || read -ra margs <<<"${make//,/ }"
 
 provide_debian() {
 	local release=$pkg meta=$base abi want stamp deb f vmlinuz kdir
-	root=
-	# shellcheck source=/dev/null
-	if [ "$release" != "$(. /etc/os-release && echo "$VERSION_CODENAME")" ]
-	then
-		root=$(bash tests/host/chroot.sh path "$release" $chroot_packages)
-		# one apt user of the chroot at a time
-		exec 8>"$root.apt.lock"
-		flock 8
-	fi
+	# shellcheck disable=SC2086	# a word list
+	root=$(bash tests/host/chroot.sh path "$release" $chroot_packages)
+	# one apt user of the chroot at a time
+	exec 8>"$root.apt.lock"
+	flock 8
 	rapt() { in_release apt-get -q -o DPkg::Lock::Timeout=600 "$@" >&2; }
 	# the archive moves: package lists older than a day are refreshed
 	stamp=$cache/kernels/$release.apt-updated
