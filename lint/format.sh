@@ -7,14 +7,15 @@
 # checkpatch accepts) does not survive it.  `make lint` is the gate.
 set -eu
 cd "$(dirname "$0")/.."
-bash tests/host/deps.sh clang-format
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 style=file:$(bash lint/kernel-tools.sh)/.clang-format
 for f in $(git ls-files --cached --others --exclude-standard -- '*.c' '*.h'); do
 	[ -f "$f" ] || continue
 	if [ "${1:-}" = --apply ]; then
-		clang-format -i --style="$style" "$f"
+		pinned clang-format clang-format -i --style="$style" "$f"
 	else
-		clang-format --style="$style" "$f" |
+		pinned clang-format clang-format --style="$style" "$f" |
 			diff -u --label "a/$f" --label "b/$f" "$f" - || true
 	fi
 done

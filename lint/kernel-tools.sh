@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Usage: kernel-tools.sh   prints DIR, a copy of the kernel's own style
-# tools from Debian's linux-source-6.1, kept in the cache (not the repo):
+# tools from the pinned release's linux-source-6.1, kept in the cache (not
+# the repo):
 # DIR/scripts/checkpatch.pl with spelling.txt and const_structs.checkpatch
 # beside it (where checkpatch looks for them), and DIR/.clang-format.
 set -eu
@@ -10,23 +11,19 @@ cd "$(dirname "$0")/.."
 . tests/host/lib.sh
 files="scripts/checkpatch.pl scripts/spelling.txt scripts/const_structs.checkpatch .clang-format"
 
-bash tests/host/deps.sh linux-source-6.1 perl >&2
-ver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+root=$(bash tests/host/chroot.sh path "$pinned_release" linux-source-6.1 \
+	xz-utils)
+ver=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' \
+	linux-source-6.1)
 dir=$cache/kernel-tools/linux-source-$ver
 if [ ! -d "$dir" ]; then
 	mkdir -p "$cache/kernel-tools"
 	tmp=$(mktemp -d "$cache/kernel-tools/.tmp.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
-	src=/usr/src/linux-source-6.1
-	# shellcheck disable=SC2086	# $files is a word list
-	if (cd "$src" 2>/dev/null && cp --parents $files "$tmp"); then
-		echo "# kernel-tools: copied from $src" >&2
-	else
-		echo "# kernel-tools: extracting from $src.tar.xz" >&2
-		# shellcheck disable=SC2046,SC2086
-		tar -xJf "$src.tar.xz" -C "$tmp" --strip-components=1 \
-			$(printf 'linux-source-6.1/%s ' $files)
-	fi
+	echo "# kernel-tools: extracting from linux-source-6.1 $ver" >&2
+	# shellcheck disable=SC2046,SC2086	# $files is a word list
+	pinned "" tar -xJf /usr/src/linux-source-6.1.tar.xz -C "$tmp" \
+		--strip-components=1 $(printf 'linux-source-6.1/%s ' $files)
 	mv -T "$tmp" "$dir"
 fi
 echo "$dir"

@@ -48,13 +48,17 @@ echo "# userspace C:$user_c"
 echo "# shell:" "$(echo "$scripts" | paste -sd ' ')"
 
 mkdir -p "$out"
-bash tests/host/deps.sh sparse cppcheck shellcheck clang-format
+# every checker is the pinned release's (tests/host/lib.sh): the same
+# verdict on every host
+tools_pkgs="build-essential perl sparse cppcheck shellcheck clang-format"
+tool() { pinned "$tools_pkgs" "$@"; }
+tool true
 
 if wants checkpatch; then
 	tools=$(bash lint/kernel-tools.sh)
 	log=$out/checkpatch.log
 	# shellcheck disable=SC2086
-	perl "$tools/scripts/checkpatch.pl" --strict --no-tree --color=never \
+	tool perl "$tools/scripts/checkpatch.pl" --strict --no-tree --color=never \
 		-f $kernel_c >"$log" 2>&1 || true
 	# shellcheck disable=SC2086
 	n=$(count $kernel_c)
@@ -67,7 +71,7 @@ if wants checkpatch; then
 	# advisory only, as in the kernel: a gate on it would fight checkpatch
 	changed=0
 	for f in $kernel_c $user_c; do
-		changed=$((changed + $(clang-format --style="file:$tools/.clang-format" \
+		changed=$((changed + $(tool clang-format --style="file:$tools/.clang-format" \
 			"$f" | diff "$f" - | grep -c '^>' || true)))
 	done
 	echo "# advisory: the kernel's .clang-format would change $changed lines (make format shows them)"
@@ -102,7 +106,7 @@ if wants analyzer; then
 	log=$out/analyzer.log
 	: >"$log"
 	for f in $user_src; do
-		gcc -fanalyzer -Wall -Wextra -O2 -pthread -c "$f" -o /dev/null \
+		tool gcc -fanalyzer -Wall -Wextra -O2 -pthread -c "$f" -o /dev/null \
 			>>"$log" 2>&1 || echo "$f: gcc failed" >>"$log"
 	done
 	# shellcheck disable=SC2086
@@ -119,7 +123,7 @@ if wants cppcheck; then
 	# variableScope wants declarations moved into inner blocks: kernel
 	# style (which this C follows) declares at the top of the function.
 	# shellcheck disable=SC2086
-	if cppcheck -q --std=c11 --enable=warning,style,performance,portability \
+	if tool cppcheck -q --std=c11 --enable=warning,style,performance,portability \
 		--suppress=variableScope --inline-suppr --error-exitcode=1 \
 		--template=gcc $user_src >"$log" 2>&1 && [ ! -s "$log" ]; then
 		result ok "cppcheck: 0 findings in $(count $user_src) userspace C files"
@@ -131,7 +135,7 @@ fi
 if wants shellcheck; then
 	log=$out/shellcheck.log
 	# shellcheck disable=SC2086
-	if shellcheck --format=gcc $scripts >"$log" 2>&1; then
+	if tool shellcheck --format=gcc $scripts >"$log" 2>&1; then
 		result ok "shellcheck: 0 findings in $(count $scripts) scripts"
 	else
 		result fail "shellcheck: findings" "$log"

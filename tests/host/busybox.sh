@@ -1,32 +1,32 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: busybox.sh DEB_ARCH   (arm64, armhf, ...)
-# Prints the path of a static busybox for another architecture: Debian's
-# busybox-static for DEB_ARCH, fetched once into the cache with apt-get
-# download.  The package lists for DEB_ARCH are kept in the cache too, so
-# the machine's apt configuration (its foreign architectures) is untouched.
+# Usage: busybox.sh DEB_ARCH   (amd64, arm64, armhf, ...)
+# Prints the path of a static busybox for DEB_ARCH: the pinned release's
+# busybox-static (tests/host/lib.sh), fetched once into the cache with
+# apt-get download in that release's chroot.  The package lists for
+# DEB_ARCH are kept in the cache too, so that the chroot's own apt
+# configuration (its architectures) is untouched.
 set -eu
 # shellcheck source=tests/host/lib.sh
 . "$(dirname "$0")/lib.sh"
 arch=$1
-cache=$cache/busybox-$arch
-bin=$cache/busybox
+dir=$cache/busybox-$pinned_release-$arch
+bin=$dir/busybox
 if [ ! -x "$bin" ]; then
-	echo "# fetching busybox-static:$arch into $cache" >&2
-	mkdir -p "$cache/lists/partial" "$cache/apt"
-	tmp=$(mktemp -d)
-	trap 'rm -rf "$tmp"' EXIT
-	chmod 777 "$tmp"	# apt-get download runs as _apt when it can
+	echo "# fetching $pinned_release's busybox-static:$arch into $dir" >&2
+	rm -rf "$dir"
+	mkdir -p "$dir/lists/partial" "$dir/apt" "$dir/deb"
 	apt() {
-		apt-get -q -o APT::Architecture="$arch" \
+		pinned "" apt-get -q -o APT::Sandbox::User=root \
+			-o APT::Architecture="$arch" \
 			-o APT::Architectures::="$arch" \
-			-o Dir::State::Lists="$cache/lists" \
-			-o Dir::Cache="$cache/apt" "$@" >&2
+			-o Dir::State::Lists="$dir/lists" \
+			-o Dir::Cache="$dir/apt" "$@" >&2
 	}
 	apt update
-	(cd "$tmp" && apt download "busybox-static:$arch")
-	dpkg-deb -x "$tmp"/busybox-static_*.deb "$tmp/root"
-	mv "$tmp/root/bin/busybox" "$bin"
-	rm -rf "$cache/lists" "$cache/apt"
+	(cd "$dir/deb" && apt download "busybox-static:$arch")
+	dpkg-deb -x "$dir"/deb/busybox-static_*.deb "$dir/root"
+	mv "$dir/root/bin/busybox" "$bin"
+	rm -rf "$dir/lists" "$dir/apt" "$dir/deb" "$dir/root"
 fi
 echo "$bin"

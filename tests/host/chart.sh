@@ -6,13 +6,14 @@
 # (bench.svg, drawn by tests/host/bench.gp; docs/bench.svg is a copy).
 set -eu
 cd "$(dirname "$0")/../.."
-bash tests/host/deps.sh gnuplot-nox
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 for tap in build/bench/*/results.tap; do
 	[ -s "$tap" ] || continue
 	out=$(dirname "$tap")
 	sed -n 's/^# \(|.*\)$/\1/p' "$tap" >"$out/tables.md"
 	awk '$2 == "round" { print $3, $4, $7 }' "$tap" >"$out/rounds.dat"
-	gnuplot -e "data='$out/rounds.dat'; out='$out/bench.svg'" \
+	pinned gnuplot-nox gnuplot -e "data='$out/rounds.dat'; out='$out/bench.svg'" \
 		tests/host/bench.gp
 	echo "# chart: $out/bench.svg, tables: $out/tables.md"
 done

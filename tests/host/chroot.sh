@@ -1,146 +1,119 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Debian chroots for tests: minimal (debootstrap minbase), from the archive
-# this machine's apt uses, cached by release and package list.  Root only.
-#   chroot.sh mirror [security]    the archive URL in /etc/apt/sources.list
-#                                  and sources.list.d/*.{list,sources}
-#                                  ("security": the security archive's)
+# Debian chroots for the tests, made by mmdebstrap from the archive this
+# machine's apt uses: one per release in the cache, holding what its users
+# asked for.  Nothing is installed on this machine.  Root only.
+#   chroot.sh mirror [security]    the Debian archive of this machine's apt
+#                                  sources ("security": the security one)
 #   chroot.sh path RELEASE [PKG...]
-#                                  make once, then reuse, a RELEASE chroot
-#                                  holding PKG...; prints its directory
+#                                  RELEASE's cached chroot, made once, its
+#                                  package lists refreshed once a day, PKG...
+#                                  installed if missing; prints its directory
 #   chroot.sh copy RELEASE DEST [PKG...]
-#                                  DEST: a fresh copy of that chroot
+#                                  DEST: a copy of that chroot
 #   chroot.sh new RELEASE DEST [PKG...]
 #                                  DEST: a new chroot, not cached
 #   chroot.sh run DIR [-u USER] CMD...
-#                                  CMD in DIR (as USER, made if missing)
-#                                  with /proc, /sys and /dev mounted, in
+#                                  CMD in DIR (as USER, made if missing),
+#                                  with /proc, /sys, /dev, this tree and the
+#                                  cache at their own paths, in the current
+#                                  directory if it is in one of them, in
 #                                  mount and pid namespaces of its own: no
 #                                  mount or process outlives CMD
 #   chroot.sh remove DIR           delete a chroot made by copy or new
 # Suites: RELEASE, and RELEASE-updates and RELEASE-security where the
-# archive has them.  The cache is $HELLO_CACHE/chroots/RELEASE-HASH (HASH:
-# of the package list); delete a directory there to have it rebuilt.
-# Sourced, the script only defines the functions chroot_mirror and so on.
+# archive has them.  The cache is $HELLO_CACHE/chroots/RELEASE; delete it
+# to have it made anew.
 set -eu
-chroot_cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
-chroot_cache=$chroot_cache/chroots
+cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
+top=$(cd "$(dirname "$0")/../.." && pwd)
 
-# "deb URI SUITE COMPONENT..." for each enabled binary source apt uses
-chroot_apt_sources() {
-	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ ! -r "$f" ] || sed -e 's/#.*//' -e 's/\[[^]]*\]//' "$f"
-	done | awk '$1 == "deb" && NF >= 3 { $1 = $1; print }'
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ ! -r "$f" ] || awk '
-		function flush(  t, u, s, nt, nu, ns, i, j, deb) {
-			nt = split(v["types"], t, " ")
-			for (i = 1; i <= nt; i++)
-				deb = deb || t[i] == "deb"
-			if (deb && tolower(v["enabled"]) !~ /no/) {
-				nu = split(v["uris"], u, " ")
-				ns = split(v["suites"], s, " ")
-				for (i = 1; i <= nu; i++)
-					for (j = 1; j <= ns; j++)
-						print "deb", u[i], s[j], v["components"]
-			}
-			split("", v)
-		}
-		/^#/ { next }
-		/^[ \t]*$/ { flush(); next }
-		/^[ \t]/ { v[key] = v[key] " " $0; next }
-		{ key = tolower(substr($0, 1, index($0, ":") - 1))
-		  v[key] = substr($0, index($0, ":") + 1) }
-		END { flush() }' "$f"
-	done | awk '{ $1 = $1; print }'
-}
-
-# The source of this machine's own release (VERSION_CODENAME), else the
-# first with a plain suite name; with "security", the first security one.
-# Prints "URI COMPONENT...".
-chroot_source() {
-	local codename
-	# shellcheck source=/dev/null
-	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-	chroot_apt_sources | awk -v want="${1:-}" -v c="$codename" '
-		{ sub(/\/+$/, "", $2); line = $2
-		  for (i = 4; i <= NF; i++) line = line " " $i }
-		want == "security" && $3 ~ /(-security|\/updates)$/ {
-			print line; found = 1; exit }
-		want == "" && $3 == c { print line; found = 1; exit }
-		want == "" && plain == "" && $3 !~ /[-\/]/ { plain = line }
-		END { if (!found && plain != "") print plain }' | grep . || {
-		echo "chroot.sh: no ${1:+$1 }Debian archive in /etc/apt/sources.list{,.d}" >&2
+# the URI of the first Debian source apt has lists of: the plain release's,
+# or with "security" the security archive's
+chroot_mirror() {
+	# shellcheck disable=SC2016 # apt's own $(FIELD)s
+	apt-get indextargets --format '$(LABEL) $(RELEASE) $(REPO_URI)' |
+		awk -v want="${1:-}" '
+		want == "security" && $1 == "Debian-Security" ||
+		want == "" && $1 == "Debian" && $2 !~ /[-\/]/ {
+			sub(/\/+$/, "", $3); print $3; exit }' | grep . || {
+		echo "chroot.sh: no ${1:+$1 }Debian archive in apt's lists" \
+			"(apt-get update?)" >&2
 		return 1
 	}
 }
 
-chroot_mirror() {
-	local uri _
-	read -r uri _ <<<"$(chroot_source "${1:-}")" && echo "$uri"
+# mmdebstrap RELEASE into DIR (which must not exist) with PKG...
+chroot_make() {
+	local release=$1 dir=$2 mirror security suite sources=() probe
+	shift 2
+	mirror=$(chroot_mirror)
+	security=$(chroot_mirror security 2>/dev/null) || security=$mirror
+	probe=$(mktemp)
+	for suite in "$release" "$release-updates" "$release-security"; do
+		case $suite in *-security) uri=$security ;; *) uri=$mirror ;; esac
+		if /usr/lib/apt/apt-helper -qq download-file \
+			"$uri/dists/$suite/Release" "$probe" >/dev/null 2>&1; then
+			sources+=("deb $uri $suite main")
+		fi
+		rm -f "$probe"
+	done
+	echo "# chroot.sh: mmdebstrap $release from $mirror into $dir" >&2
+	command -v mmdebstrap >/dev/null || bash "$top/tests/host/deps.sh" >&2
+	# A mirror that is a snapshot serves sid's Release (valid a week) past
+	# its Valid-Until: in a test chroot replay protection buys nothing.
+	# No daemon started by a package's scripts, ever.
+	# shellcheck disable=SC2016 # the hook's shell expands $1
+	mmdebstrap --mode=root --variant=apt --skip=cleanup/apt/lists ${1:+--include="${*// /,}"} \
+		--aptopt='Acquire::Check-Valid-Until "false"' \
+		--customize-hook='printf "#!/bin/sh\nexit 101\n" \
+			>"$1/usr/sbin/policy-rc.d"; chmod 755 "$1/usr/sbin/policy-rc.d"' \
+		"$release" "$dir" "${sources[@]}" >"$dir.log" 2>&1 ||
+		{ tail -n 20 "$dir.log" >&2; return 1; }
 }
 
-# debootstrap RELEASE into DIR (which must not exist), its apt sources,
-# then PKG...
-chroot_make() {
-	local release=$1 dir=$2 mirror comps security suite sources
-	shift 2
-	read -r mirror comps <<<"$(chroot_source)"
-	comps=${comps:-main}
-	if [ -z "$(command -v debootstrap)" ]; then
-		bash "$(dirname "${BASH_SOURCE[0]}")/deps.sh" debootstrap
-	fi
-	echo "# chroot.sh: debootstrap $release from $mirror into $dir" >&2
-	debootstrap --variant=minbase --components="${comps// /,}" \
-		"$release" "$dir" "$mirror" >"$dir.log" 2>&1 ||
-		{ tail -n 20 "$dir.log" >&2; return 1; }
-	sources="deb $mirror $release $comps"
-	if wget -q --spider "$mirror/dists/$release-updates/Release"; then
-		sources="$sources
-deb $mirror $release-updates $comps"
-	fi
-	security=$(chroot_mirror security 2>/dev/null) || security=
-	for suite in "$release-security" "$release/updates"; do
-		if [ -n "$security" ] &&
-			wget -q --spider "$security/dists/$suite/Release"; then
-			sources="$sources
-deb $security $suite $comps"
-			break
-		fi
+chroot_missing() {
+	local dir=$1 p
+	shift
+	for p in "$@"; do
+		dpkg-query --admindir="$dir/var/lib/dpkg" -W \
+			-f='${db:Status-Status}' "$p" 2>/dev/null |
+			grep -qx installed || printf "%s " "$p"
 	done
-	echo "$sources" >"$dir/etc/apt/sources.list"
-	# no daemons started by package scripts
-	printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
-	chmod 755 "$dir/usr/sbin/policy-rc.d"
-	# A mirror that is a snapshot serves sid's Release (valid a week) past
-	# its Valid-Until; in a test chroot replay protection buys nothing.
-	echo 'Acquire::Check-Valid-Until "false";' \
-		>"$dir/etc/apt/apt.conf.d/99valid-until"
-	chroot_run "$dir" sh -ec 'apt-get update -qq
-		apt-get dist-upgrade -y -qq
-		[ $# = 0 ] || apt-get install -y -qq --no-install-recommends "$@"
-		apt-get clean' sh "$@" >>"$dir.log" 2>&1 ||
-		{ tail -n 20 "$dir.log" >&2; return 1; }
 }
 
 chroot_path() {
-	local release=$1 key dir fd
+	local release=$1 dir fd missing
 	shift
-	key=$(printf '%s\n' "$@" | sort -u | tr '\n' ' ')
-	dir=$chroot_cache/$release-$(echo "$release $key" | sha256sum | cut -c1-12)
-	if [ ! -d "$dir" ]; then
-		mkdir -p "$chroot_cache"
+	dir=$cache/chroots/$release
+	missing=$(chroot_missing "$dir" "$@")
+	if [ ! -d "$dir" ] || [ -n "$missing" ] ||
+		[ -z "$(find "$dir.updated" -mmin -1440 2>/dev/null)" ]; then
+		mkdir -p "$cache/chroots"
 		exec {fd}>"$dir.lock"
 		flock "$fd"
 		if [ ! -d "$dir" ]; then
 			rm -rf --one-file-system "$dir.new"
 			chroot_make "$release" "$dir.new" "$@" ||
 				{ rm -rf --one-file-system "$dir.new"; return 1; }
-			echo "$release: ${key% }" >"$dir.new.packages"
 			mv "$dir.new.log" "$dir.log"
-			mv "$dir.new.packages" "$dir.packages"
 			mv "$dir.new" "$dir"
+			touch "$dir.updated"
+		fi
+		# the archive moves: lists older than a day are refreshed
+		if [ -z "$(find "$dir.updated" -mmin -1440 2>/dev/null)" ]; then
+			chroot_run "$dir" apt-get -qq update >>"$dir.log" 2>&1 ||
+				{ tail -n 20 "$dir.log" >&2; return 1; }
+			touch "$dir.updated"
+		fi
+		missing=$(chroot_missing "$dir" "$@")
+		if [ -n "$missing" ]; then
+			echo "# chroot.sh: installing in $release: $missing" >&2
+			# shellcheck disable=SC2086 # a word list
+			chroot_run "$dir" apt-get install -y -qq \
+				--no-install-recommends $missing >>"$dir.log" 2>&1 ||
+				{ tail -n 20 "$dir.log" >&2; return 1; }
+			chroot_run "$dir" apt-get clean
 		fi
 		exec {fd}>&-
 	fi
@@ -172,26 +145,35 @@ chroot_run() {
 	[ -x "$dir/bin/sh" ] || { echo "chroot.sh: $dir: no chroot" >&2; return 1; }
 	rm -f "$dir/etc/resolv.conf"
 	cp -L /etc/resolv.conf "$dir/etc/resolv.conf"
+	mkdir -p "$cache"
+	mkdir -p "$dir$top" "$dir$cache"
 	# shellcheck disable=SC2016 # the inner shell expands them
 	unshare --mount --propagation private --pid --fork --kill-child \
 		sh -c '
-		d=$1 user=$2
-		shift 2
+		d=$1 user=$2 top=$3 cache=$4 cwd=$5
+		shift 5
 		# DIR a mount point: so is / in it, which a chroot.sh run in
 		# there needs (unshare makes / private)
 		mount --rbind "$d" "$d" &&
+			mount --bind "$top" "$d$top" &&
+			mount --bind "$cache" "$d$cache" &&
 			mount -t proc proc "$d/proc" &&
 			mount --rbind /sys "$d/sys" &&
 			mount --rbind /dev "$d/dev" || exit 125
+		case $cwd/ in
+		"$top"/* | "$cache"/*) ;;
+		*) cwd=/ ;;
+		esac
 		home=/root
 		[ -z "$user" ] || home=/home/$user
 		set -- env -i HOME="$home" LANG=C.UTF-8 \
 			PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin \
-			DEBIAN_FRONTEND=noninteractive "$@"
+			DEBIAN_FRONTEND=noninteractive HELLO_CACHE="$cache" \
+			sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
 		[ -n "$user" ] || exec chroot "$d" "$@"
 		chroot "$d" sh -c "id -u $user >/dev/null 2>&1 || useradd -m $user" &&
 			exec chroot "$d" runuser -u "$user" -- "$@"' \
-		sh "$dir" "$user" "$@"
+		sh "$dir" "$user" "$top" "$cache" "$PWD" "$@"
 }
 
 chroot_remove() {
@@ -204,11 +186,9 @@ chroot_remove() {
 	rm -rf --one-file-system "$dir" "$dir.log"
 }
 
-if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	cmd=${1:-}
-	shift || true
-	case $cmd in
-	mirror|path|copy|new|run|remove) "chroot_$cmd" "$@" ;;
-	*) sed -n '3,22s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
-	esac
-fi
+cmd=${1:-}
+shift || true
+case $cmd in
+mirror|path|copy|new|run|remove) "chroot_$cmd" "$@" ;;
+*) sed -n '3,26s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+esac

@@ -13,14 +13,16 @@
 # is no line for gcov and counts in neither direction.
 set -eu
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 id=$1 tap=$2 mod=$3
 src=hello_kmalloc.c
 html=build/coverage
-bash tests/host/deps.sh gcovr >&2
 echo "1..3"
 
 # the .gcda is in the archive under the path the module was compiled at
-tmp=$(mktemp -d)
+mkdir -p build
+tmp=$(mktemp -d "$PWD/build/coverage.XXXXXX")	# seen in the chroot too
 trap 'rm -rf "$tmp"' EXIT
 gcda=${src%.c}.gcda
 sed -n '/^# gcov-data begin$/,/^# gcov-data end$/{/^# gcov-data/d; s/^# //; p}' \
@@ -36,14 +38,15 @@ else
 fi
 
 # gcov of the compiler's major version: "GCC: (Debian 12.2.0-14) 12.2.0"
-major=$(readelf -p .comment "$mod/${src%.c}.o" |
+major=$(pinned build-essential readelf -p .comment "$mod/${src%.c}.o" |
 	sed -n 's/.*GCC: (.*) \([0-9]*\)\..*/\1/p' | head -n 1)
-bash tests/host/deps.sh "gcc-$major" >&2	# gcov-N comes with gcc-N
 mkdir -p "$html"
 # gcovr filters on the real path, which the build's symlink points to
 filter=$(realpath "$mod/$src" | sed 's|[^[:alnum:]/_-]|\\&|g')
 report() {
-	gcovr --gcov-executable "gcov-$major" -r "$mod" --filter "$filter" \
+	# gcov-N comes with gcc-N
+	pinned "gcovr gcc-$major" gcovr --gcov-executable "gcov-$major" \
+		-r "$mod" --filter "$filter" \
 		"$@" "$mod"
 }
 summary=$(report -s --txt "$tmp/lines.txt" --html-details "$html/index.html")

@@ -1,16 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Usage: deps.sh [PACKAGE...]
-# Installs what the VM tests always need, and each PACKAGE, if missing.
+# Installs on this machine, if missing, what README lists as a host's
+# prerequisites (below), and each PACKAGE of tests/arches' qemu column.
+# Nothing else is ever installed here: every build, kernel, compiler and
+# checker lives in a cached Debian chroot (tests/host/chroot.sh).
 set -eu
-need="qemu-system-x86 busybox-static cpio gzip gcc make libc6-dev bc"
+# make and git run the tree; mmdebstrap makes the chroots; qemu boots the VMs
+need="make git mmdebstrap qemu-system-x86"
 missing=
 for p in $need "$@"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
 		missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
-echo "# installing:$missing" >&2
+echo "# installing the prerequisites:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
 # shellcheck disable=SC2086

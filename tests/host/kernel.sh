@@ -7,7 +7,7 @@
 # tree for M= builds (ROOT:PATH for a tree inside the chroot ROOT, where
 # module_build then runs make).  Progress goes to stderr.
 #   debian: the ABI the meta package depends on in RELEASE's archive today
-#           (package lists refreshed once a day); its vmlinuz (found in
+#           (the chroot's package lists are a day old at most); its vmlinuz (found in
 #           the file list of the image or of a package it depends on) is
 #           cached, no initramfs built, and its headers installed in a
 #           cached minimal chroot of RELEASE (tests/host/chroot.sh: that
@@ -16,8 +16,10 @@
 #           image, which would land in the host's /boot.  When the
 #           archive has no headers for the meta package's ABI yet, the
 #           newest ABI that has image and headers is taken, with a note.
-#   source: Debian's linux-source, `make BASE`, the fragments appended
-#           and every line of them checked to survive olddefconfig, built
+#   source: Debian's linux-source, in the chroot of the pinned release
+#           (tests/host/lib.sh) with its compilers: `make BASE`, the
+#           fragments appended and every line of them checked to survive
+#           olddefconfig, built
 #           out of tree (O=) with the row's make arguments, in the cache
 #           under a key of what makes the build (source version, base,
 #           fragments, compiler and its version, make arguments): a change
@@ -33,10 +35,11 @@ name=$1
 read -r _ arch make provider pkg base frags \
 	<<<"$(row tests/kernels "$name")" ||
 	{ echo "kernel.sh: no kernel $name in tests/kernels" >&2; exit 1; }
-read -r _ karch cross _ image packages <<<"$(row tests/arches "$arch")"
+read -r _ karch cross _ image _ build <<<"$(row tests/arches "$arch")"
 [ "$cross" != - ] || cross=
+[ "$build" != - ] || build=""
 # what a user of a release has to build a module (the headers come later)
-chroot_packages=build-essential
+chroot_packages="build-essential"
 
 # in_release CMD...: CMD in the row's release's cached chroot ($root)
 in_release() {
@@ -46,19 +49,9 @@ margs=()
 [ "$make" = - ] || read -ra margs <<<"${make//,/ }"
 
 provide_debian() {
-	local release=$pkg meta=$base abi want stamp deb f vmlinuz kdir
+	local release=$pkg meta=$base abi want deb f vmlinuz kdir
 	# shellcheck disable=SC2086	# a word list
 	root=$(bash tests/host/chroot.sh path "$release" $chroot_packages)
-	# one apt user of the chroot at a time
-	exec 8>"$root.apt.lock"
-	flock 8
-	rapt() { in_release apt-get -q -o DPkg::Lock::Timeout=600 "$@" >&2; }
-	# the archive moves: package lists older than a day are refreshed
-	stamp=$cache/kernels/$release.apt-updated
-	mkdir -p "$cache/kernels"
-	if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-		rapt update && touch "$stamp"
-	fi
 	has() {	# has PACKAGE: the release's archive has it
 		in_release apt-cache show "$1" >/dev/null 2>&1
 	}
@@ -120,17 +113,15 @@ provide_debian() {
 	fi
 
 	kdir=/usr/src/linux-headers-$abi
-	if [ ! -f "$root$kdir/Makefile" ]; then
-		echo "# installing linux-headers-$abi ($release)" >&2
-		rapt install -y --no-install-recommends "linux-headers-$abi"
-	fi
+	[ -f "$root$kdir/Makefile" ] || bash tests/host/chroot.sh path \
+		"$release" "linux-headers-$abi" >/dev/null
 	# a tree inside a chroot is ROOT:PATH (module_build builds there)
-	echo "$abi $vmlinuz ${root:+$root:}$kdir"
+	echo "$abi $vmlinuz $root:$kdir"
 }
 
 provide_source() {
 	local ver src key out targets log lost start cc=${cross}gcc f
-	local frag=()
+	local frag=() packages
 	# the lines of a fragment that set an option
 	local options='^(CONFIG_|# CONFIG_.* is not set)'
 	for f in ${frags//,/ }; do
@@ -140,16 +131,18 @@ provide_source() {
 	for f in "${margs[@]}"; do
 		case $f in CC=*) cc=${f#CC=} ;; esac
 	done
-	command -v "$cc" >/dev/null || packages="$packages $cc"
-	# shellcheck disable=SC2086	# a word list
-	bash tests/host/deps.sh "$pkg" xz-utils flex bison bc libssl-dev \
-		libelf-dev $packages >&2
-	ver=$(dpkg-query -W -f='${Version}' "$pkg")
+	packages="$chroot_packages $pkg xz-utils flex bison bc libssl-dev \
+		libelf-dev ${build//,/ }"
+	[ "$cc" = "${cross}gcc" ] || packages="$packages $cc"
+	# shellcheck disable=SC2086 # a word list
+	root=$(bash tests/host/chroot.sh path "$pinned_release" $packages)
+	ver=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' \
+		"$pkg")
 	src=$cache/source/$pkg-$ver
 	# a build is named by what makes it
 	key=$({ echo "$base"
 		[ "${#frag[@]}" = 0 ] || grep -hE "$options" "${frag[@]}"
-		"$cc" --version | head -n 1
+		in_release "$cc" --version | head -n 1
 		[ "$make" = - ] || echo "$make"; } | sha256sum | cut -c1-12)
 	out=$cache/kernels/$name-$ver-$key
 	targets=modules_prepare
@@ -165,11 +158,12 @@ provide_source() {
 		echo "# extracting $pkg $ver into $src" >&2
 		find "$cache/source" -maxdepth 1 -name "$pkg-*" -exec rm -rf {} +
 		mkdir -p "$src"
-		tar -xJf "/usr/src/$pkg.tar.xz" -C "$src" --strip-components=1
+		in_release tar -xJf "/usr/src/$pkg.tar.xz" -C "$src" \
+			--strip-components=1
 		touch "$src/.extracted"
 	fi
 	kmake() {
-		nice -n 10 make -s -C "$src" O="$out" ARCH="$karch" \
+		in_release nice -n 10 make -s -C "$src" O="$out" ARCH="$karch" \
 			CROSS_COMPILE="$cross" "${margs[@]}" "$@"
 	}
 
@@ -198,7 +192,7 @@ provide_source() {
 		touch "$out/.built"
 	fi
 	[ "$image" = - ] || image=$out/$image
-	echo "$name-$ver $image $out"
+	echo "$name-$ver $image $root:$out"
 }
 
 case $provider in

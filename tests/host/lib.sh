@@ -16,15 +16,28 @@
 #                               its regex matches nowhere after job start;
 #                               for a name with a WITHIN string, no report
 #                               holds it, and the others are listed
+#   pinned_release              the Debian release every build, checker
+#                               and guest program comes from, whatever
+#                               the host runs
+#   pinned PKGS CMD...          CMD in that release's cached chroot
+#                               (tests/host/chroot.sh), with the word list
+#                               PKGS installed there
 #   module_build SRC OUT KDIR [MAKE ARGS]
 #                               the kbuild module of SRC (its Kbuild, C
 #                               files, include/) built in OUT against KDIR
 #                               with W=1; fails on any warning or error.
-#                               KDIR ROOT:PATH: make runs in the chroot
-#                               ROOT (tests/host/chroot.sh), the top of
-#                               this tree bound at its own path there
+#                               KDIR is ROOT:PATH: make runs in the chroot
+#                               ROOT, where this tree is at its own path
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 tables=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+pinned_release=bookworm
+
+pinned() {
+	local root
+	# shellcheck disable=SC2086 # a word list
+	root=$(bash "$tables/host/chroot.sh" path "$pinned_release" $1) &&
+		shift && bash "$tables/host/chroot.sh" run "$root" "$@"
+}
 
 row() {
 	awk -v key="$2" '!/^#/ && $1 == key { $1 = $1; print; found = 1 }
@@ -140,23 +153,14 @@ console_scan() {
 }
 
 module_build() {
-	local src=$1 out=$2 kdir=$3 f top root=
+	local src=$1 out=$2 kdir=$3 f
 	shift 3
 	rm -rf "$out"
 	mkdir -p "$out"
 	for f in "$src"/Kbuild "$src"/*.c "$src"/include; do
 		[ ! -e "$f" ] || ln -s "$(realpath "$f")" "$out/"
 	done
-	set -- nice -n 10 make -C "${kdir#*:}" M="$(realpath "$out")" W=1 "$@"
-	if [ "$kdir" != "${kdir#*:}" ]; then
-		root=${kdir%%:*}
-		top=$(realpath "$tables/..")
-		mkdir -p "$root$top"
-		# shellcheck disable=SC2016 # the inner shell expands them
-		set -- unshare --mount --propagation private sh -c \
-			'mount --bind "$1" "$2$1" && shift 2 && exec "$@"' \
-			sh "$top" "$root" bash "$tables/host/chroot.sh" run \
-			"$root" "$@"
-	fi
-	"$@" >"$out.log" 2>&1 && ! grep -Eiq '(warning|error):' "$out.log"
+	bash "$tables/host/chroot.sh" run "${kdir%%:*}" nice -n 10 \
+		make -C "${kdir#*:}" M="$(realpath "$out")" W=1 "$@" \
+		>"$out.log" 2>&1 && ! grep -Eiq '(warning|error):' "$out.log"
 }

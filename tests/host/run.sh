@@ -29,13 +29,16 @@ bash tests/host/deps.sh
 initramfs() {
 	local out=$1 arch=$2 busybox=$3 root
 	shift 3
-	root=$(mktemp -d)
+	root=$out.root
+	rm -rf "$root"
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp}
 	cp "$busybox" "$root/bin/busybox"
 	cp tests/guest/init "$root/init"
 	cp -r tests/guest/*.sh tests/guest/jobs "build/guest/$arch"/* "$@" \
 		"$root/"
-	(cd "$root" && find . | cpio --quiet -o -H newc | gzip -1) >"$out"
+	# shellcheck disable=SC2016 # the chroot's shell expands them
+	pinned cpio sh -c 'cd "$1" && find . | cpio --quiet -o -H newc |
+		gzip -1' sh "$(realpath "$root")" >"$out"
 	rm -rf "$root"
 }
 
@@ -143,18 +146,18 @@ boot() {
 # output directory)
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
-	local tier=$1 name=$2 arch karch cross debarch image packages info id
-	local kdir mods kbuild busybox=/bin/busybox vm v kos make more line
+	local tier=$1 name=$2 arch karch cross debarch image qemu build info id
+	local kdir mods kbuild busybox vm v kos make more line
 	local mbuild=()
 	if ! line=$(row tests/kernels "$name"); then
 		result fail "$name: a kernel of tests/kernels"
 		return
 	fi
 	read -r _ arch make _ <<<"$line"
-	read -r _ karch cross debarch image packages \
+	read -r _ karch cross debarch image qemu build \
 		<<<"$(row tests/arches "$arch")"
-	# shellcheck disable=SC2086	# a word list
-	bash tests/host/deps.sh $packages
+	[ "$qemu" = - ] || bash tests/host/deps.sh "$qemu"
+	[ "$build" != - ] || build=
 	echo "# == $tier: $name: the kernel and its build tree"
 	if ! info=$(bash tests/host/kernel.sh "$name"); then
 		result fail "$name: kernel and build tree"
@@ -218,9 +221,8 @@ kernel() {
 		built[$id/$variants/$v]=1
 		kos+=("$mods/$variants/$v.ko")
 	done
-	make -s guest GUEST_ARCH="$arch"
-	[ "$debarch" = "$(dpkg --print-architecture)" ] ||
-		busybox=$(bash tests/host/busybox.sh "$debarch")
+	pinned "build-essential ${build//,/ }" make -s guest GUEST_ARCH="$arch"
+	busybox=$(bash tests/host/busybox.sh "$debarch")
 	initramfs "$out/initrd.gz" "$arch" "$busybox" "${kos[@]}" \
 		tests/bench-baseline
 
