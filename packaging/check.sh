@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make package-check`: hello-kmalloc-dkms as a Debian user gets it, and as
 # Debian tests it, in a fresh copy of a cached bookworm chroot that starts
-# with the 6.12 kernel and no headers.  The package is never installed on
-# this machine (debootstrap is, and run.sh installs what booting needs).
+# with the 6.12 kernel and no headers.  Nothing is installed on this
+# machine but deps.sh's prerequisites.
 # In that order:
 #   - the packages: make deb (lintian clean), one of a lower version, one
 #     with a planted build failure (packaging/deb.sh)
@@ -99,17 +99,13 @@ echo "# the packages: $((SECONDS - start)) s"
 start=$SECONDS
 
 # --- the chroot ----------------------------------------------------------
-# The image's ABI is in the package list: a new one makes a new cache.
-image_of() {
-	apt-cache depends "$image_meta" 2>/dev/null |
-		sed -n 's/^ *Depends: //p' | head -n 1
-}
-image=$(image_of)
-[ -n "$image" ] || { apt-get update -qq; image=$(image_of); }
-echo "# the chroot: bookworm, openssl, $image (cached; the first run makes it)"
-if ! bash tests/host/chroot.sh copy bookworm "$root" openssl "$image" \
+# the image the meta package depends on today, in that release
+image=$(pinned "" apt-cache depends "$image_meta" 2>/dev/null |
+	sed -n 's/^ *Depends: //p' | head -n 1)
+echo "# the chroot: $pinned_release, openssl, $image (cached; the first run makes it)"
+if ! bash tests/host/chroot.sh copy "$pinned_release" "$root" openssl "$image" \
 	>>"$log" 2>&1; then
-	result fail "a copy of the bookworm chroot with $image" "$log"
+	result fail "a copy of the $pinned_release chroot with $image" "$log"
 	finish
 fi
 cp packaging/check-lib.sh "$root/root/"

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # `make deb`: hello-kmalloc-dkms_VERSION_all.deb, the source package and
 # the .changes in OUT, built by an unprivileged user in a copy of a cached
-# bookworm chroot (tests/host/chroot.sh) from the files of this tree git
-# does not ignore (tracked or not, as `make lint` takes them), then checked
-# by lintian there: an error or a warning fails, the rest is printed.  The
-# machine gets nothing installed but debootstrap.  Root only (the chroot).
+# chroot of the pinned release (tests/host/chroot.sh) from the files of
+# this tree git does not ignore (tracked or not, as `make lint` takes
+# them), then checked by lintian there: an error or a warning fails, the
+# rest is printed.  The machine gets nothing installed.  Root only.
 # Usage: deb.sh [OUT]            OUT: build/deb
 # For packaging/check.sh, a package that differs from the tree's:
 #   HELLO_DEB_VERSION=V          Kbuild and the changelog of the copy say V
@@ -14,6 +14,8 @@
 # shellcheck disable=SC2016 # '$1' and '$HOME': the chroot's shell expands them
 set -eu
 cd "$(dirname "$0")/.."
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 out=$(realpath -m "${1:-build/deb}")
 # the build's own dependencies are debian/control's (apt-get build-dep);
 # these are in the cached chroot so that a build seldom downloads
@@ -28,7 +30,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/hello-deb.XXXXXX")
 trap 'bash tests/host/chroot.sh remove "$work/root"; rm -rf "$work"' EXIT
 # shellcheck disable=SC2086
-bash tests/host/chroot.sh copy bookworm "$work/root" $chroot_pkgs
+bash tests/host/chroot.sh copy "$pinned_release" "$work/root" $chroot_pkgs
 tree=$work/root/tmp/$src
 mkdir "$tree"
 git ls-files -z --cached --others --exclude-standard |
