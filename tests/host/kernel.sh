@@ -35,7 +35,7 @@ name=$1
 read -r _ arch make provider pkg base frags \
 	<<<"$(row tests/kernels "$name")" ||
 	{ echo "kernel.sh: no kernel $name in tests/kernels" >&2; exit 1; }
-read -r _ karch cross _ image _ build <<<"$(row tests/arches "$arch")"
+read -r _ karch cross _ image _ _ build <<<"$(row tests/arches "$arch")"
 [ "$cross" != - ] || cross=
 [ "$build" != - ] || build=""
 # what a user of a release has to build a module (the headers come later)

@@ -71,8 +71,9 @@ variant() {
 		cp "$out/hello_kmalloc.ko" "$out.ko"
 }
 
-# boot ARCH CPU MEM IMAGE INITRD CONSOLE LIMIT ARGS: the job's output on
-# stdout, the console in CONSOLE, MEM of memory (qemu -m).  Returns 0 if
+# boot ARCH MODEL CPU MEM IMAGE INITRD CONSOLE LIMIT ARGS: the job's
+# output on stdout, the console in CONSOLE, MEM of memory (qemu -m), the
+# guest's CPU qemu's MODEL (tests/arches).  Returns 0 if
 # the job ran to its end and passed, 1 if it failed, 2 if the VM died or
 # hung (killed at LIMIT s).
 #   x86_64: console ttyS0 (unless ARGS name one: console=, earlycon=),
@@ -87,11 +88,12 @@ variant() {
 # KCSAN's watchpoints need; exact: 1 vCPU and -icount shift=0, so the
 # guest clock advances one nanosecond per instruction.
 boot() {
-	local arch=$1 cpu=$2 mem=$3 image=$4 initrd=$5 log=$6 limit=$7 rc qemu
-	local args="panic=-1 oops=panic panic_on_warn=1 $8" status accel=tcg
+	local arch=$1 model=$2 cpu=$3 mem=$4 image=$5 initrd=$6 log=$7 limit=$8
+	local args="panic=-1 oops=panic panic_on_warn=1 $9" status accel=tcg rc
+	local qemu
 	status=$(mktemp)
 	case $arch in
-	x86_64)	qemu=(qemu-system-x86_64 -cpu max
+	x86_64)	qemu=(qemu-system-x86_64 -cpu "$model"
 		      -serial "file:$log" -serial stdio
 		      -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 		case " $args " in
@@ -108,7 +110,7 @@ boot() {
 		# in this mode).  Not for mttcg, whose tinyconfig kernels run
 		# on 2 CPUs: they keep the TSC, a finer clock than jiffies.
 		[ "$cpu" != tcg ] || args="tsc=unstable $args" ;;
-	arm64)	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a72
+	arm64)	qemu=(qemu-system-aarch64 -M virt -cpu "$model"
 		      -serial "file:$log"
 		      -device virtio-serial-device
 		      -chardev stdio,id=out -device virtconsole,chardev=out
@@ -146,15 +148,15 @@ boot() {
 # output directory)
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
-	local tier=$1 name=$2 arch karch cross debarch image qemu build info id
-	local kdir mods kbuild busybox vm v kos make more line
+	local tier=$1 name=$2 arch karch cross debarch image qemu model build info id
+	local kdir mods kbuild busybox vm v kos make more line initrd
 	local mbuild=()
 	if ! line=$(row tests/kernels "$name"); then
 		result fail "$name: a kernel of tests/kernels"
 		return
 	fi
 	read -r _ arch make _ <<<"$line"
-	read -r _ karch cross debarch image qemu build \
+	read -r _ karch cross debarch image qemu model build \
 		<<<"$(row tests/arches "$arch")"
 	[ "$qemu" = - ] || bash tests/host/deps.sh "$qemu"
 	[ "$build" != - ] || build=
@@ -227,7 +229,9 @@ kernel() {
 		tests/bench-baseline
 
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
-	boot "$arch" "$cpu" "$mem" "$image" "$out/initrd.gz" \
+	initrd=$(realpath "$out/initrd.gz")
+	rm -f "$out/results.tap" "$out/console.log"
+	boot "$arch" "$model" "$cpu" "$mem" "$image" "$initrd" \
 		"$out/console.log" "$limit" \
 		"hello.kernel=$name hello.cpu=$cpu $args" | tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}
