@@ -8,8 +8,10 @@
 # HELLO_MUTANTS="NAME..." plants only those).  A mutant the tier does not
 # catch by a named case is a test that cannot fail: a failure here.  With
 # CASE, the case whose name holds CASE must be one that failed (the report
-# meant to see that bug, not just any test).  Each run's log and VM
-# consoles are kept in build/mutants/TIER/NAME/.
+# meant to see that bug, not just any test).  A run stops as soon as that
+# case (any case, for a row without one) has failed (run.sh's
+# HELLO_STOP_ON).  Each run's log and VM consoles are kept in
+# build/mutants/TIER/NAME/.
 set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
@@ -26,6 +28,7 @@ keep() {
 		[ ! -f "$f" ] || cp "$f" "$d/$(basename "$(dirname "$f")").console.log"
 	done
 }
+pinned build-essential make -s guest
 for tier in "$@"; do
 	read -r _ kernels _ <<<"$(row tests/tiers "$tier")"
 	kernels=${HELLO_MUTANT_KERNELS:-${kernels%%,*}}
@@ -34,7 +37,9 @@ for tier in "$@"; do
 		case " ${HELLO_MUTANTS:-$name} " in *" $name "*) ;; *) continue ;; esac
 		rm -rf "$work/tree"
 		mkdir "$work/tree"
-		git ls-files -z | xargs -0 cp --parents -t "$work/tree"
+		# the guest programs as built here: the copy's are up to date
+		git ls-files -z | xargs -0 cp -p --parents -t "$work/tree"
+		cp -pr --parents build/guest "$work/tree"
 		perl -0pi -e "$subst" "$work/tree/hello_kmalloc.c"
 		if cmp -s hello_kmalloc.c "$work/tree/hello_kmalloc.c"; then
 			result fail "mutant $name: the substitution matches nothing"
@@ -44,6 +49,7 @@ for tier in "$@"; do
 		# the fuzzer finds its planted bugs in under 300 ops: 100000 will do
 		status=0
 		HELLO_KERNELS=$kernels HELLO_BOOT_ARGS=hello.fuzz_ops=100000 \
+			HELLO_STOP_ON=$want \
 			bash "$work/tree/tests/host/run.sh" "$tier" \
 			>"$work/$name.log" 2>&1 || status=$?
 		keep

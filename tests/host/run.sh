@@ -15,6 +15,8 @@
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
 #   HELLO_LIMIT=S         another time limit for each boot
 #   HELLO_KO_DIR=DIR      boot DIR/ID/hello_kmalloc.ko instead of building it
+#   HELLO_STOP_ON=TEXT    stop a VM as soon as the case TEXT has failed
+#                         (stop_on below; a mutant needs no more)
 # A module built with gcov (tests/tiers, module) has its coverage reported
 # after the run (tests/host/coverage.sh).
 # shellcheck disable=SC2054 # commas in qemu options, not array separators
@@ -144,6 +146,30 @@ boot() {
 	return 2
 }
 
+# stop_on TEXT INITRD TAP CONSOLE: kills the VM booted with INITRD once
+# TAP has a failed case whose line holds TEXT (any, for TEXT empty) or,
+# for TEXT naming a console report case ("no NAME report ..."), once
+# CONSOLE shows NAME's regex after the job's start; returns when the VM
+# has ended either way
+stop_on() {
+	local text=$1 initrd=$2 tap=$3 console=$4 name re=
+	case $text in
+	"no "*" report"*)
+		name=${text#no }
+		re=$(row tests/reports "${name%% *}" | cut -d' ' -f3-) ;;
+	esac
+	while sleep 2 && pgrep -f -- "-initrd $initrd" >/dev/null; do
+		if grep '^not ok' "$tap" 2>/dev/null | grep -qF -- "$text" ||
+			{ [ -n "$re" ] && sed -n '/hello-vm: job start/,$p' \
+				"$console" 2>/dev/null | grep -qE -- "$re"; }; then
+			sleep 3		# the rest of the report
+			echo "# stopping the VM: ${text:-a case} failed"
+			pkill -f -- "-initrd $initrd" || true
+			return
+		fi
+	done
+}
+
 # kernel TIER NAME: every case of one kernel in one tier (sets out=, its
 # output directory)
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
@@ -231,10 +257,13 @@ kernel() {
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
 	initrd=$(realpath "$out/initrd.gz")
 	rm -f "$out/results.tap" "$out/console.log"
+	[ -z "${HELLO_STOP_ON+set}" ] || stop_on "$HELLO_STOP_ON" "$initrd" \
+		"$out/results.tap" "$out/console.log" &
 	boot "$arch" "$model" "$cpu" "$mem" "$image" "$initrd" \
 		"$out/console.log" "$limit" \
 		"hello.kernel=$name hello.cpu=$cpu $args" | tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}
+	wait
 	tap_count "$out/results.tap"
 	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok || echo fail)" \
 		"$id: every planned case reported ($missing missing)"
