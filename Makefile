@@ -3,6 +3,7 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 CFLAGS ?= -O2 -g
+HOST ?= bookworm
 WARN := -Wall -Wextra -Werror
 
 #> make                 hello_kmalloc.ko and hello_test (KDIR=DIR: another kernel)
@@ -24,6 +25,8 @@ hello_test: test.c
 #> make check           the tests in Debian 6.1 and 6.12 VMs, the demo, and the
 #>                      driver's instruction counts against the baseline (CI gate)
 #> make check-exact     only those counts (tests/bench-baseline, at most +5%)
+#> make check-hosts     check-exact here and on the other Debian host releases
+#>                      (each a chroot with its own qemu): identical counts
 #> make check-kernels   check in every Debian kernel, 5.10 to sid's, and PREEMPT_RT
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
@@ -54,9 +57,12 @@ lint-selftest:
 format:
 	bash lint/format.sh $(if $(APPLY),--apply)
 
-#> make ci-fresh        CI's .ci/run in a new Debian 12 chroot, empty cache
+#> make ci-fresh        CI's .ci/run on a new machine: a new chroot of
+#>                      HOST=bookworm (or trixie), empty cache; then the
+#>                      check that it changed nothing there but the
+#>                      prerequisites
 ci-fresh:
-	bash .ci/fresh-machine.sh
+	HOST=$(HOST) bash .ci/fresh-machine.sh
 
 #> make clean           remove what make and the tests built
 clean:

@@ -1,22 +1,66 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make ci-fresh`: run .ci/run as CI does on a new machine.  A green run on
-# a machine that already has the packages and the kernel cache can hide a
-# missing install step; this one cannot: a fresh clone of HEAD runs in a
-# minimal Debian 12 chroot holding only what a new machine starts with,
-# with an empty ~/.cache.  The chroot is made anew every run (chroot.sh
-# new: debootstrap from the archive this machine's apt uses; never the
-# chroot cache).  Needs root and the Debian archive; about 40 minutes on 2
-# cores.  HELLO_FRESH_ROOT: where.
+# `make ci-fresh [HOST=bookworm|trixie]`: .ci/run as CI runs it on a new
+# machine of that Debian release.  A green run on a machine that already
+# has the packages and the cache can hide a missing install step; this one
+# cannot: a fresh clone of HEAD runs in a minimal chroot of HOST made anew
+# (chroot.sh new), holding only what a new machine starts with, with an
+# empty cache.  Then one more case: the run left that machine as it was,
+# but for README's prerequisites (tests/host/deps.sh) and what they depend
+# on: no package removed, upgraded or downgraded, no other package
+# installed by hand, /boot and /vmlinuz untouched.  Needs root and the
+# Debian archive; 30 to 60 minutes on 2 cores.  HELLO_FRESH_ROOT: where.
 set -eu
 cd "$(dirname "$0")/.."
-root=${HELLO_FRESH_ROOT:-/var/tmp/hello_kmalloc-fresh}
+host=${HOST:-bookworm}
+root=${HELLO_FRESH_ROOT:-/var/tmp/hello_kmalloc-fresh-$host}
 base="gcc make git perl python3 cppcheck clang-format ca-certificates"
+log=$root.log
+
+# the machine's state: its packages ("P NAME VERSION", "A NAME" for each
+# installed as a dependency) and what /boot holds
+state() {
+	dpkg-query --admindir="$root/var/lib/dpkg" -W \
+		-f='${db:Status-Status} ${Package}:${Architecture} ${Version}\n' |
+		awk '$1 == "installed" { print "P", $2, $3 }'
+	awk '/^Package:/ { p = $2 } /^Architecture:/ { a = $2 }
+		/^Auto-Installed: 1/ { print "A", p ":" a }' \
+		"$root/var/lib/apt/extended_states" 2>/dev/null
+	(cd "$root" && find boot vmlinuz* initrd.img* -printf 'B %p %s %T@ %l\n' \
+		2>/dev/null) | sort
+}
 
 bash tests/host/chroot.sh remove "$root"
 # shellcheck disable=SC2086 # a word list
-bash tests/host/chroot.sh new bookworm "$root" $base
+bash tests/host/chroot.sh new "$host" "$root" $base
 git clone -q . "$root/root/hello_kmalloc"
-echo "# fresh machine in $root: bash .ci/run on $(git rev-parse --short HEAD)"
+state >"$root.before"
+echo "# fresh $host machine in $root: bash .ci/run on $(git rev-parse --short HEAD)"
+status=0
 bash tests/host/chroot.sh run "$root" \
-	bash -c 'cd /root/hello_kmalloc && bash .ci/run'
+	bash -c 'cd /root/hello_kmalloc && bash .ci/run' | tee "$log" ||
+	status=$?
+state >"$root.after"
+
+# what changed, but packages added as prerequisites or as dependencies
+changed=$(diff "$root.before" "$root.after" | grep '^[<>] [PB] ' |
+	awk -v ok=" $(bash tests/host/deps.sh --list) " '
+	FNR == NR { if ($1 == "A") auto[$2] = 1; next }
+	$1 == ">" && $2 == "P" {
+		split($3, n, ":")
+		if (auto[$3] || index(ok, " " n[1] " ")) next
+	}
+	{ print "# " $0 }' "$root.after" -) || true
+case="the $host machine: nothing changed but the prerequisites and what they depend on added; /boot untouched"
+if [ -z "$changed" ]; then
+	echo "ok - $case"
+	p=1 f=0
+else
+	echo "$changed"
+	echo "not ok - $case"
+	p=0 f=1
+fi
+read -r rp _ rf _ <<<"$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" |
+	tail -n 1)" || { rp=0 rf=1; }
+echo "$((rp + p)) passed, $((rf + f)) failed"
+[ "$status" = 0 ] && [ "$f" = 0 ]

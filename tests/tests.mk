@@ -50,6 +50,9 @@ bench:
 bench-baseline:
 	bash tests/host/baseline.sh
 
+check-hosts:
+	bash tests/host/hosts.sh
+
 mutants:
 	bash tests/host/mutants.sh check check-exact
 
@@ -62,5 +65,5 @@ mutants-kmsan:
 mutants-kcsan:
 	bash tests/host/mutants.sh check-kcsan
 
-.PHONY: guest $(TIERS) bench-baseline mutants mutants-debug mutants-kmsan \
+.PHONY: guest $(TIERS) bench-baseline check-hosts mutants mutants-debug mutants-kmsan \
 	mutants-kcsan

@@ -4,7 +4,8 @@
 # machine's apt uses: one per release in the cache, holding what its users
 # asked for.  Nothing is installed on this machine.  Root only.
 #   chroot.sh mirror [security]    the Debian archive of this machine's apt
-#                                  sources ("security": the security one)
+#                                  sources ("security": the security one),
+#                                  or HELLO_MIRROR (HELLO_SECURITY_MIRROR)
 #   chroot.sh path RELEASE [PKG...]
 #                                  RELEASE's cached chroot, made once, its
 #                                  package lists refreshed once a day, PKG...
@@ -29,8 +30,14 @@ cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # the URI of the first Debian source apt has lists of: the plain release's,
-# or with "security" the security archive's
+# or with "security" the security archive's; HELLO_MIRROR and
+# HELLO_SECURITY_MIRROR, where set, instead (a host without Debian's apt)
 chroot_mirror() {
+	local given=HELLO_${1:+SECURITY_}MIRROR
+	if [ -n "${!given:-}" ]; then
+		echo "${!given}"
+		return
+	fi
 	# shellcheck disable=SC2016 # apt's own $(FIELD)s
 	apt-get indextargets --format '$(LABEL) $(RELEASE) $(REPO_URI)' |
 		awk -v want="${1:-}" '

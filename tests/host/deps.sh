@@ -1,13 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: deps.sh [PACKAGE...]
+# Usage: deps.sh [PACKAGE...]   or   deps.sh --list
 # Installs on this machine, if missing, what README lists as a host's
-# prerequisites (below), and each PACKAGE of tests/arches' qemu column.
+# prerequisites (below), and each PACKAGE of tests/arches' qemu column;
+# --list prints them all.
 # Nothing else is ever installed here: every build, kernel, compiler and
 # checker lives in a cached Debian chroot (tests/host/chroot.sh).
 set -eu
-# make and git run the tree; mmdebstrap makes the chroots; qemu boots the VMs
-need="make git mmdebstrap qemu-system-x86"
+# make and git run the tree, mmdebstrap makes the chroots (and tests/arches
+# names the qemu that boots each architecture)
+need="make git mmdebstrap"
+if [ "${1:-}" = --list ]; then
+	awk -v need="$need" '!/^#/ && NF && $6 != "-" { need = need " " $6 }
+		END { print need }' "$(dirname "$0")/../arches"
+	exit
+fi
 missing=
 for p in $need "$@"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||

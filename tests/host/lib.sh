@@ -19,6 +19,7 @@
 #   pinned_release              the Debian release every build, checker
 #                               and guest program comes from, whatever
 #                               the host runs
+#   host_releases               the Debian releases README names as hosts
 #   pinned PKGS CMD...          CMD in that release's cached chroot
 #                               (tests/host/chroot.sh), with the word list
 #                               PKGS installed there
@@ -31,6 +32,9 @@
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 tables=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pinned_release=bookworm
+# the Debian releases a user's machine may run: make check-hosts proves
+# that the verdict is the same on each
+host_releases="bookworm trixie"
 
 pinned() {
 	local root
