@@ -118,6 +118,7 @@ chroot_path() {
 			echo "# chroot.sh: installing in $release: $missing" >&2
 			# shellcheck disable=SC2086 # a word list
 			chroot_run "$dir" apt-get install -y -qq \
+				-o DPkg::Lock::Timeout=600 \
 				--no-install-recommends $missing >>"$dir.log" 2>&1 ||
 				{ tail -n 20 "$dir.log" >&2; return 1; }
 			chroot_run "$dir" apt-get clean

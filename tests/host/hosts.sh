@@ -4,7 +4,7 @@
 # The verdict does not depend on the host.  make check-exact, run here and
 # on each other Debian release of host_releases (tests/host/lib.sh): a
 # cached chroot of that release stands in for the machine, with its own
-# qemu and README's prerequisites installed there by deps.sh, this tree
+# qemu and README's prerequisites (deps.sh --list) installed there, this tree
 # and the cache at their own paths.  Each run's exact tables (instruction
 # counts, the guest's copy-related CPU flags) must be identical to this
 # machine's, kernel by kernel.
@@ -38,7 +38,9 @@ run() {
 run "$here"
 for release in $host_releases; do
 	[ "$release" != "$here" ] || continue
-	if ! root=$(bash tests/host/chroot.sh path "$release"); then
+	# shellcheck disable=SC2046 # a word list
+	if ! root=$(bash tests/host/chroot.sh path "$release" \
+		$(bash tests/host/deps.sh --list)); then
 		result fail "a $release chroot to stand in for a host"
 		continue
 	fi
