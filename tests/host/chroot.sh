@@ -197,6 +197,11 @@ chroot_remove() {
 cmd=${1:-}
 shift || true
 case $cmd in
+path|copy|new|run|remove)
+	[ "$(id -u)" = 0 ] || { echo "chroot.sh: root is needed to make the" \
+		"chroots and mount in them: run make as root (sudo)" >&2; exit 1; }
+esac
+case $cmd in
 mirror|path|copy|new|run|remove) "chroot_$cmd" "$@" ;;
 *) sed -n '3,26s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 esac

@@ -7,9 +7,9 @@
 # Nothing else is ever installed here: every build, kernel, compiler and
 # checker lives in a cached Debian chroot (tests/host/chroot.sh).
 set -eu
-# make and git run the tree, mmdebstrap makes the chroots (and tests/arches
-# names the qemu that boots each architecture)
-need="make git mmdebstrap"
+# make and git run the tree, mmdebstrap makes the chroots, mount mounts in
+# them (and tests/arches names the qemu that boots each architecture)
+need="make git mmdebstrap mount"
 if [ "${1:-}" = --list ]; then
 	awk -v need="$need" '!/^#/ && NF && $6 != "-" { need = need " " $6 }
 		END { print need }' "$(dirname "$0")/../arches"
