@@ -6,8 +6,8 @@
 # cached chroot of that release stands in for the machine, with its own
 # qemu and README's prerequisites (deps.sh --list) installed there, this tree
 # and the cache at their own paths.  Each run's exact tables (instruction
-# counts, the guest's copy-related CPU flags) must be identical to this
-# machine's, kernel by kernel.
+# counts, the guest's copy-related CPU flags) must be this machine's,
+# kernel by kernel, to within what two runs here differ by (same()).
 set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
@@ -35,6 +35,35 @@ run() {
 	done
 }
 
+# same A B: the tables A and B alike, line by line: the same text, but
+# that a count may differ by 0.5%, and the spread of the rounds (the last
+# column) not at all.  Exact mode is not exact to the digit: two boots on
+# one host differ by up to 0.1 instruction per op (2 in open+close's
+# 10,000; the guest kernel still has randomness, and its boots diverge in
+# early setup), while a host's other CPU moves a count by 5 to 25%.
+# Prints the lines that differ.
+same() {
+	if [ ! -s "$1" ] || [ ! -s "$2" ]; then
+		echo "no tables"
+		return 1
+	fi
+	paste -d '\n' "$1" "$2" | awk -F'|' '
+		NR % 2 { a = $0; next }
+		{
+			n = split(a, x, "|"); split($0, y, "|")
+			bad = NF != n
+			for (i = 1; i < n - 1 && !bad; i++) {
+				u = x[i]; v = y[i]; sub(/%/, "", u); sub(/%/, "", v)
+				if (u ~ /^ *[0-9.]+ *$/ && v ~ /^ *[0-9.]+ *$/)
+					bad = (u > v ? u - v : v - u) > 0.005 * (u > v ? u : v)
+				else
+					bad = x[i] != y[i]
+			}
+			if (bad) { print "< " a; print "> " $0; differ = 1 }
+		}
+		END { exit differ }'
+}
+
 run "$here"
 for release in $host_releases; do
 	[ "$release" != "$here" ] || continue
@@ -48,12 +77,12 @@ for release in $host_releases; do
 		'bash tests/host/deps.sh >&2 && exec "$@"' sh
 	for f in "$out/$here"/*; do
 		id=$(basename "$f")
-		if cmp -s "$f" "$out/$release/$id" 2>/dev/null; then
-			result ok "$id: the exact tables on a $release host are this $here host's"
+		case="$id: the exact tables on a $release host are this $here host's"
+		if same "$f" "$out/$release/$id" >"$out/$release-$id.diff"
+		then
+			result ok "$case"
 		else
-			diff "$f" "$out/$release/$id" >"$out/$release-$id.diff" 2>&1 || true
-			result fail "$id: the exact tables on a $release host are this $here host's" \
-				"$out/$release-$id.diff"
+			result fail "$case" "$out/$release-$id.diff"
 		fi
 	done
 done
