@@ -1140,16 +1140,19 @@ static void xgate(bool ran)
 	if (!f)
 		diag("%s: %s", opt_gate, strerror(errno));
 	for (x = xrows; x < xrows + ARRAY_SIZE(xrows); x++) {
-		char line[256], kern[64], row[64], rel[128] = "";
+		char line[256], kern[64], row[64], on[128], rel[128] = "";
 		double own = median(x->own, n), base = -1, v;
 		bool ok;
 
 		while (f && fgets(line, sizeof(line), f))
 			if (line[0] != '#' &&
 			    sscanf(line, "%63s %63s %lf %127s", kern, row, &v,
-				   rel) == 4 &&
-			    !strcmp(kern, opt_kernel) && !strcmp(row, x->name))
+				   on) == 4 &&
+			    !strcmp(kern, opt_kernel) &&
+			    !strcmp(row, x->name)) {
 				base = v;
+				strcpy(rel, on);
+			}
 		if (f)
 			rewind(f);
 		if (base <= 0) {
