@@ -160,16 +160,20 @@ boot() {
 # CONSOLE shows NAME's regex after the job's start; returns when the VM
 # has ended either way
 stop_on() {
-	local text=$1 initrd=$2 tap=$3 console=$4 name re=
+	local text=$1 initrd=$2 tap=$3 console=$4 name within=- re=
 	case $text in
 	"no "*" report"*)
 		name=${text#no }
-		re=$(row tests/reports "${name%% *}" | cut -d' ' -f3-) ;;
+		read -r _ within re <<<"$(row tests/reports "${name%% *}")" ;;
 	esac
+	# the report, and the string it must hold (tests/reports), if any
+	reported() {
+		sed -n '/hello-vm: job start/,$p' "$console" 2>/dev/null |
+			grep -E -A80 -- "$re" | grep -qF -- "${within#-}"
+	}
 	while sleep 2 && pgrep -f -- "-initrd $initrd" >/dev/null; do
 		if grep '^not ok' "$tap" 2>/dev/null | grep -qF -- "$text" ||
-			{ [ -n "$re" ] && sed -n '/hello-vm: job start/,$p' \
-				"$console" 2>/dev/null | grep -qE -- "$re"; }; then
+			{ [ -n "$re" ] && reported; }; then
 			sleep 3		# the rest of the report
 			echo "# stopping the VM: ${text:-a case} failed"
 			pkill -f -- "-initrd $initrd" || true
