@@ -151,8 +151,9 @@ chroot_run() {
 		shift 2
 	fi
 	[ -x "$dir/bin/sh" ] || { echo "chroot.sh: $dir: no chroot" >&2; return 1; }
-	rm -f "$dir/etc/resolv.conf"
-	cp -L /etc/resolv.conf "$dir/etc/resolv.conf"
+	# this machine's resolver (DIR may be / itself, run from inside)
+	cp -L /etc/resolv.conf "$dir/etc/resolv.conf.new"
+	mv -f "$dir/etc/resolv.conf.new" "$dir/etc/resolv.conf"
 	mkdir -p "$cache"
 	mkdir -p "$dir$top" "$dir$cache"
 	# shellcheck disable=SC2016 # the inner shell expands them
