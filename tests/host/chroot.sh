@@ -18,7 +18,8 @@
 #                                  CMD in DIR (as USER, made if missing),
 #                                  with /proc, /sys, /dev, this tree and the
 #                                  cache at their own paths, in the current
-#                                  directory if it is in one of them, in
+#                                  directory if it is in one of them (and
+#                                  USER may enter it; else in /), in
 #                                  mount and pid namespaces of its own: no
 #                                  mount or process outlives CMD
 #   chroot.sh remove DIR           delete a chroot made by copy or new
@@ -178,7 +179,8 @@ chroot_run() {
 		set -- env -i HOME="$home" LANG=C.UTF-8 \
 			PATH=/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin \
 			DEBIAN_FRONTEND=noninteractive HELLO_CACHE="$cache" \
-			sh -c "cd \"\$0\" && exec \"\$@\"" "$cwd" "$@"
+			sh -c "cd \"\$0\" 2>/dev/null || cd /; exec \"\$@\"" \
+			"$cwd" "$@"
 		[ -n "$user" ] || exec chroot "$d" "$@"
 		chroot "$d" sh -c "id -u $user >/dev/null 2>&1 || useradd -m $user" &&
 			exec chroot "$d" runuser -u "$user" -- "$@"' \
