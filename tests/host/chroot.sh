@@ -67,7 +67,7 @@ chroot_make() {
 		rm -f "$probe"
 	done
 	echo "# chroot.sh: mmdebstrap $release from $mirror into $dir" >&2
-	command -v mmdebstrap >/dev/null || bash "$top/tests/host/deps.sh" >&2
+	bash "$top/tests/host/deps.sh" >&2	# mmdebstrap, mount
 	# A mirror that is a snapshot serves sid's Release (valid a week) past
 	# its Valid-Until: in a test chroot replay protection buys nothing.
 	# No daemon started by a package's scripts, ever.
