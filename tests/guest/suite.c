@@ -753,7 +753,8 @@ static int stall_init(struct stall *s)
 	unsigned char *p;
 
 	s->size = sysconf(_SC_PAGESIZE);
-	s->uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	/* a blocking one polls POLLERR at once, and read() waits for a fault */
+	s->uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	p = mmap(NULL, 2 * s->size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (s->uffd < 0 || p == MAP_FAILED)
@@ -845,10 +846,9 @@ static bool stall_held(struct stall *s, struct call *c)
 	struct uffd_msg msg;
 
 	while (!atomic_load(&c->done) && now() < end) {
-		if (poll(&pfd, 1, 10) != 1)
+		if (poll(&pfd, 1, 10) != 1 ||
+		    read(s->uffd, &msg, sizeof(msg)) != sizeof(msg))
 			continue;
-		if (read(s->uffd, &msg, sizeof(msg)) != sizeof(msg))
-			return false;
 		return msg.event == UFFD_EVENT_PAGEFAULT &&
 		       (msg.arg.pagefault.address & -s->size) ==
 		       (unsigned long)s->page;
