@@ -43,7 +43,7 @@ fi
 	perl -0pi -e "$HELLO_DEB_PLANT" "$tree/hello_kmalloc.c"
 
 run() { bash tests/host/chroot.sh run "$work/root" "$@"; }
-run sh -ec 'useradd -m builder
+run sh -ec 'id -u builder >/dev/null 2>&1 || useradd -m builder
 	mv "/tmp/$1" /home/builder/
 	chown -R builder: /home/builder
 	cd "/home/builder/$1"
