@@ -121,7 +121,7 @@ provide_debian() {
 
 provide_source() {
 	local ver src key out targets log lost start cc=${cross}gcc f
-	local frag=() packages
+	local frag=() packages ccver
 	# the lines of a fragment that set an option
 	local options='^(CONFIG_|# CONFIG_.* is not set)'
 	for f in ${frags//,/ }; do
@@ -139,10 +139,12 @@ provide_source() {
 	ver=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' \
 		"$pkg")
 	src=$cache/source/$pkg-$ver
+	ccver=$(in_release "$cc" --version | head -n 1)
+	[ -n "$ccver" ] || { echo "kernel.sh: no $cc in $root" >&2; exit 1; }
 	# a build is named by what makes it
 	key=$({ echo "$base"
 		[ "${#frag[@]}" = 0 ] || grep -hE "$options" "${frag[@]}"
-		in_release "$cc" --version | head -n 1
+		echo "$ccver"
 		[ "$make" = - ] || echo "$make"; } | sha256sum | cut -c1-12)
 	out=$cache/kernels/$name-$ver-$key
 	targets=modules_prepare
