@@ -117,10 +117,12 @@ chroot_path() {
 		missing=$(chroot_missing "$dir" "$@")
 		if [ -n "$missing" ]; then
 			echo "# chroot.sh: installing in $release: $missing" >&2
-			# shellcheck disable=SC2086 # a word list
-			chroot_run "$dir" apt-get install -y -qq \
-				-o DPkg::Lock::Timeout=600 \
-				--no-install-recommends $missing >>"$dir.log" 2>&1 ||
+			# first what a run killed mid-install left unconfigured
+			# shellcheck disable=SC2016,SC2086 # sh's $@; a word list
+			chroot_run "$dir" sh -c 'dpkg --configure -a &&
+				apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+				--no-install-recommends "$@"' sh $missing \
+				>>"$dir.log" 2>&1 ||
 				{ tail -n 20 "$dir.log" >&2; return 1; }
 			chroot_run "$dir" apt-get clean
 		fi
