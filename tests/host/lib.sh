@@ -16,13 +16,14 @@
 #                               its regex matches nowhere after job start;
 #                               for a name with a WITHIN string, no report
 #                               holds it, and the others are listed
+#   chroot_tree ROOT CMD...     CMD in the chroot ROOT (tests/host/chroot.sh
+#                               run), the top of this tree bound at its own
+#                               path there
 #   module_build SRC OUT KDIR [MAKE ARGS]
 #                               the kbuild module of SRC (its Kbuild, C
 #                               files, include/) built in OUT against KDIR
 #                               with W=1; fails on any warning or error.
-#                               KDIR ROOT:PATH: make runs in the chroot
-#                               ROOT (tests/host/chroot.sh), the top of
-#                               this tree bound at its own path there
+#                               KDIR ROOT:PATH: make runs chroot_tree ROOT
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 tables=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -139,8 +140,19 @@ console_scan() {
 	done
 }
 
+chroot_tree() {
+	local root=$1 top
+	shift
+	top=$(realpath "$tables/..")
+	mkdir -p "$root$top"
+	# shellcheck disable=SC2016 # the inner shell expands them
+	unshare --mount --propagation private sh -c \
+		'mount --bind "$1" "$2$1" && shift 2 && exec "$@"' \
+		sh "$top" "$root" bash "$tables/host/chroot.sh" run "$root" "$@"
+}
+
 module_build() {
-	local src=$1 out=$2 kdir=$3 f top root=
+	local src=$1 out=$2 kdir=$3 f
 	shift 3
 	rm -rf "$out"
 	mkdir -p "$out"
@@ -148,15 +160,6 @@ module_build() {
 		[ ! -e "$f" ] || ln -s "$(realpath "$f")" "$out/"
 	done
 	set -- nice -n 10 make -C "${kdir#*:}" M="$(realpath "$out")" W=1 "$@"
-	if [ "$kdir" != "${kdir#*:}" ]; then
-		root=${kdir%%:*}
-		top=$(realpath "$tables/..")
-		mkdir -p "$root$top"
-		# shellcheck disable=SC2016 # the inner shell expands them
-		set -- unshare --mount --propagation private sh -c \
-			'mount --bind "$1" "$2$1" && shift 2 && exec "$@"' \
-			sh "$top" "$root" bash "$tables/host/chroot.sh" run \
-			"$root" "$@"
-	fi
+	[ "$kdir" = "${kdir#*:}" ] || set -- chroot_tree "${kdir%%:*}" "$@"
 	"$@" >"$out.log" 2>&1 && ! grep -Eiq '(warning|error):' "$out.log"
 }
