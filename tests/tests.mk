@@ -62,5 +62,8 @@ mutants-kmsan:
 mutants-kcsan:
 	bash tests/host/mutants.sh check-kcsan
 
+proof:
+	bash tests/host/proof.sh
+
 .PHONY: guest $(TIERS) bench-baseline mutants mutants-debug mutants-kmsan \
-	mutants-kcsan
+	mutants-kcsan proof
