@@ -65,5 +65,8 @@ mutants-kcsan:
 proof:
 	bash tests/host/proof.sh
 
+mutants-proof:
+	bash tests/host/mutants.sh proof
+
 .PHONY: guest $(TIERS) bench-baseline mutants mutants-debug mutants-kmsan \
-	mutants-kcsan proof
+	mutants-kcsan proof mutants-proof
