@@ -43,6 +43,9 @@ hello_test: test.c
 #> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
 #> make mutants-kmsan   plant each bug of tests/mutants/check-kmsan.txt
 #> make mutants-kcsan   plant each race of tests/mutants/check-kcsan.txt
+#> make proof           CBMC: read, write, open and release keep the contract
+#>                      for every offset, count and copy fault (docs/proof.md)
+#> make mutants-proof   plant each bug of tests/mutants/proof.txt: proof must fail
 include tests/tests.mk
 
 #> make lint            every static checker, 0 findings

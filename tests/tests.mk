@@ -65,5 +65,11 @@ mutants-kmsan:
 mutants-kcsan:
 	bash tests/host/mutants.sh check-kcsan
 
-.PHONY: guest $(TIERS) bench-baseline check-hosts mutants mutants-debug mutants-kmsan \
-	mutants-kcsan
+proof:
+	bash tests/host/proof.sh
+
+mutants-proof:
+	bash tests/host/mutants.sh proof
+
+.PHONY: guest $(TIERS) bench-baseline check-hosts mutants mutants-debug \
+	mutants-kmsan mutants-kcsan proof mutants-proof

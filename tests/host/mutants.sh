@@ -2,16 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: mutants.sh TIER...   (`make mutants`: check and check-exact)
 # For each TIER, plants each bug of tests/mutants/TIER.txt (NAME<TAB>a perl
-# substitution
-# on hello_kmalloc.c[<TAB>CASE]) in a copy of the tree and runs the tier
-# there, on its first kernel (HELLO_MUTANT_KERNELS="A B" for others;
-# HELLO_MUTANTS="NAME..." plants only those).  A mutant the tier does not
+# substitution on hello_kmalloc.c[<TAB>CASE]) in a copy of the tree and
+# runs the tier there: a VM tier (tests/tiers) on its first kernel
+# (HELLO_MUTANT_KERNELS="A B" for others), another as `make TIER` (proof).
+# HELLO_MUTANTS="NAME..." plants only those.  A mutant the tier does not
 # catch by a named case is a test that cannot fail: a failure here.  With
 # CASE, the case whose name holds CASE must be one that failed (the report
 # meant to see that bug, not just any test).  A run stops as soon as that
 # case (any case, for a row without one) has failed (run.sh's
-# HELLO_STOP_ON).  Each run's log and VM consoles are kept in
-# build/mutants/TIER/NAME/.
+# HELLO_STOP_ON).  Each run's log, VM consoles and build/TIER/*.log
+# (CBMC's) are kept in build/mutants/TIER/NAME/.
 set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
@@ -24,14 +24,22 @@ keep() {
 	rm -rf "$d"
 	mkdir -p "$d"
 	cp "$work/$name.log" "$d/"
+	for f in "$work"/tree/build/"$tier"/*.log; do
+		[ ! -f "$f" ] || cp "$f" "$d/"
+	done
 	for f in "$work"/tree/build/"$tier"/*/console.log; do
 		[ ! -f "$f" ] || cp "$f" "$d/$(basename "$(dirname "$f")").console.log"
 	done
 }
-pinned build-essential make -s guest
 for tier in "$@"; do
-	read -r _ kernels _ <<<"$(row tests/tiers "$tier")"
-	kernels=${HELLO_MUTANT_KERNELS:-${kernels%%,*}}
+	kernels=
+	run=(make -s -C "$work/tree" "$tier")
+	if row tests/tiers "$tier" >/dev/null; then
+		read -r _ kernels _ <<<"$(row tests/tiers "$tier")"
+		kernels=${HELLO_MUTANT_KERNELS:-${kernels%%,*}}
+		run=(bash "$work/tree/tests/host/run.sh" "$tier")
+		pinned build-essential make -s guest
+	fi
 	while IFS=$'\t' read -r name subst want; do
 		case $name in '#'* | '') continue ;; esac
 		case " ${HELLO_MUTANTS:-$name} " in *" $name "*) ;; *) continue ;; esac
@@ -39,7 +47,7 @@ for tier in "$@"; do
 		mkdir "$work/tree"
 		# the guest programs as built here: the copy's are up to date
 		git ls-files -z | xargs -0 cp -p --parents -t "$work/tree"
-		cp -pr --parents build/guest "$work/tree"
+		[ ! -d build/guest ] || cp -pr --parents build/guest "$work/tree"
 		perl -0pi -e "$subst" "$work/tree/hello_kmalloc.c"
 		if cmp -s hello_kmalloc.c "$work/tree/hello_kmalloc.c"; then
 			result fail "mutant $name: the substitution matches nothing"
@@ -50,8 +58,7 @@ for tier in "$@"; do
 		status=0
 		HELLO_KERNELS=$kernels HELLO_BOOT_ARGS=hello.fuzz_ops=100000 \
 			HELLO_STOP_ON=$want \
-			bash "$work/tree/tests/host/run.sh" "$tier" \
-			>"$work/$name.log" 2>&1 || status=$?
+			"${run[@]}" >"$work/$name.log" 2>&1 || status=$?
 		keep
 		if [ "$status" = 0 ]; then
 			result fail "mutant $name survived: no test failed"
