@@ -3,7 +3,8 @@
 # Usage: proof.sh   (`make proof`)
 # CBMC proves hello_kmalloc.c's contract against the kernel model of
 # tests/proof/ (docs/proof.md): each harness tests/proof/NAME.c, two at a
-# time, in a trixie chroot (CBMC 6.6; bookworm has none).  One case per
+# time, in a trixie chroot (CBMC 6.6; bookworm has none); with
+# HELLO_STOP_ON="NAME: ..." (run.sh's), only NAME's.  One case per
 # property: "ok - NAME: PROPERTY", or "not ok" after the counterexample's
 # pos, count and left (bytes not copied).  CBMC's log with the whole
 # counterexample trace: build/proof/NAME.log.
@@ -81,6 +82,9 @@ root=$(bash tests/host/chroot.sh path trixie cbmc gcc libc6-dev)
 rm -rf "$out"
 mkdir -p "$out"
 names=$(cd tests/proof && for f in *.c; do echo "${f%.c}"; done)
+# HELLO_STOP_ON="NAME: ..." (mutants.sh): only that case's harness matters
+stop=${HELLO_STOP_ON:-}
+! grep -qx "${stop%%:*}" <<<"$names" || names=${stop%%:*}
 for name in $names; do
 	[ "$(jobs -pr | wc -l)" -lt 2 ] || wait -n
 	prove "$name" &
