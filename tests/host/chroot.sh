@@ -147,16 +147,19 @@ chroot_new() {
 }
 
 chroot_run() {
-	local dir=$1 user=
+	local dir=$1 user='' resolv
 	shift
 	if [ "${1:-}" = -u ]; then
 		user=$2
 		shift 2
 	fi
 	[ -x "$dir/bin/sh" ] || { echo "chroot.sh: $dir: no chroot" >&2; return 1; }
-	# this machine's resolver (DIR may be / itself, run from inside)
-	cp -L /etc/resolv.conf "$dir/etc/resolv.conf.new"
-	mv -f "$dir/etc/resolv.conf.new" "$dir/etc/resolv.conf"
+	# this machine's resolver, through a file of this run's own (DIR may
+	# be / itself, run from inside, and other runs may enter it now)
+	resolv=$(mktemp "$dir/etc/resolv.conf.XXXXXX")
+	cp -L /etc/resolv.conf "$resolv"
+	chmod 644 "$resolv"
+	mv -f "$resolv" "$dir/etc/resolv.conf"
 	mkdir -p "$cache"
 	mkdir -p "$dir$top" "$dir$cache"
 	# shellcheck disable=SC2016 # the inner shell expands them
