@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Debian chroots for the tests, made by mmdebstrap from the archive this
 # machine's apt uses: one per release in the cache, holding what its users
-# asked for.  Nothing is installed on this machine.  Root only.
+# asked for.  Nothing is installed on this machine.  As root, or as a user
+# in a user namespace of its own (ns below).
 #   chroot.sh mirror [security]    the Debian archive of this machine's apt
 #                                  sources ("security": the security one),
 #                                  or HELLO_MIRROR (HELLO_SECURITY_MIRROR)
@@ -29,6 +30,18 @@
 set -eu
 cache=${HELLO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hello_kmalloc}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+
+# ns ARG...: unshare ARG...; for a user, in a new user namespace too,
+# where the user is root and its subordinate IDs (/etc/subuid, newuidmap)
+# are the others: a chroot's files belong to the user who made it, and
+# only that user's runs enter it
+ns() {
+	if [ "$(id -u)" = 0 ]; then
+		unshare "$@"
+	else
+		unshare --map-root-user --map-auto "$@"
+	fi
+}
 
 # the URI of the first Debian source apt has lists of: the plain release's,
 # or with "security" the security archive's; HELLO_MIRROR and
@@ -72,7 +85,9 @@ chroot_make() {
 	# its Valid-Until: in a test chroot replay protection buys nothing.
 	# No daemon started by a package's scripts, ever.
 	# shellcheck disable=SC2016 # the hook's shell expands $1
-	mmdebstrap --mode=root --variant=apt --skip=cleanup/apt/lists ${1:+--include="${*// /,}"} \
+	ns --mount --propagation private --pid --fork --kill-child \
+		mmdebstrap --mode=root --variant=apt \
+		--skip=cleanup/apt/lists ${1:+--include="${*// /,}"} \
 		--aptopt='Acquire::Check-Valid-Until "false"' \
 		--customize-hook='printf "#!/bin/sh\nexit 101\n" \
 			>"$1/usr/sbin/policy-rc.d"; chmod 755 "$1/usr/sbin/policy-rc.d"' \
@@ -101,9 +116,9 @@ chroot_path() {
 		exec {fd}>"$dir.lock"
 		flock "$fd"
 		if [ ! -d "$dir" ]; then
-			rm -rf --one-file-system "$dir.new"
+			ns rm -rf --one-file-system "$dir.new"
 			chroot_make "$release" "$dir.new" "$@" ||
-				{ rm -rf --one-file-system "$dir.new"; return 1; }
+				{ ns rm -rf --one-file-system "$dir.new"; return 1; }
 			mv "$dir.new.log" "$dir.log"
 			mv "$dir.new" "$dir"
 			touch "$dir.updated"
@@ -136,7 +151,7 @@ chroot_copy() {
 	shift 2
 	src=$(chroot_path "$release" "$@")
 	[ ! -e "$dest" ] || { echo "chroot.sh: $dest exists" >&2; return 1; }
-	cp -a "$src" "$dest"
+	ns cp -a "$src" "$dest"
 }
 
 chroot_new() {
@@ -163,8 +178,7 @@ chroot_run() {
 	mkdir -p "$cache"
 	mkdir -p "$dir$top" "$dir$cache"
 	# shellcheck disable=SC2016 # the inner shell expands them
-	unshare --mount --propagation private --pid --fork --kill-child \
-		sh -c '
+	ns --mount --propagation private --pid --fork --kill-child sh -c '
 		d=$1 user=$2 top=$3 cache=$4 cwd=$5
 		shift 5
 		# DIR a mount point: so is / in it, which a chroot.sh run in
@@ -199,17 +213,19 @@ chroot_remove() {
 		echo "chroot.sh: something is mounted under $dir" >&2
 		return 1
 	fi
-	rm -rf --one-file-system "$dir" "$dir.log"
+	ns rm -rf --one-file-system "$dir" "$dir.log"
 }
 
 cmd=${1:-}
 shift || true
 case $cmd in
 path|copy|new|run|remove)
-	[ "$(id -u)" = 0 ] || { echo "chroot.sh: root is needed to make the" \
-		"chroots and mount in them: run make as root (sudo)" >&2; exit 1; }
+	ns true 2>/dev/null || { echo "chroot.sh: making the chroots and" \
+		"mounting in them needs root, or a user namespace: a user needs" \
+		"subordinate IDs in /etc/subuid and /etc/subgid, and uidmap" >&2
+		exit 1; }
 esac
 case $cmd in
 mirror|path|copy|new|run|remove) "chroot_$cmd" "$@" ;;
-*) sed -n '3,26s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+*) sed -n '/^set -eu$/q; 3,$s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 esac

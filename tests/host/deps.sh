@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: deps.sh [PACKAGE...]   or   deps.sh --list
 # Installs on this machine, if missing, what README lists as a host's
-# prerequisites (below), and each PACKAGE of tests/arches' qemu column;
-# --list prints them all.
+# prerequisites (below), and each PACKAGE of tests/arches' qemu column
+# (as root; a user is told what to install); --list prints them all.
 # Nothing else is ever installed here: every build, kernel, compiler and
 # checker lives in a cached Debian chroot (tests/host/chroot.sh).
 set -eu
 # make and git run the tree, mmdebstrap makes the chroots, mount mounts in
-# them (and tests/arches names the qemu that boots each architecture)
-need="make git mmdebstrap mount"
+# them, uidmap's newuidmap maps a user's subordinate IDs into them (and
+# tests/arches names the qemu that boots each architecture)
+need="make git mmdebstrap mount uidmap"
 if [ "${1:-}" = --list ]; then
 	awk -v need="$need" '!/^#/ && NF && $6 != "-" { need = need " " $6 }
 		END { print need }' "$(dirname "$0")/../arches"
@@ -21,6 +22,11 @@ for p in $need "$@"; do
 		missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing prerequisites: install them as root:" \
+		"apt-get install$missing" >&2
+	exit 1
+fi
 echo "# installing the prerequisites:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
