@@ -10,11 +10,12 @@
 # C file or header is kernel code.
 #
 # LINT_CHECKS picks checkers (default: all of them):
-#   checkpatch sparse w1 analyzer cppcheck shellcheck layout
+#   checkpatch sparse w1 analyzer cppcheck shellcheck layout docs
 # HELLO_KERNELS picks the kernels for sparse and W=1 (default: make check's).
 set -eu
 cd "$(dirname "$0")/.."
-checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck layout}
+checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck layout
+docs}
 out=build/lint
 
 # shellcheck source=tests/host/lib.sh
@@ -148,6 +149,15 @@ if wants layout; then
 		result ok "layout: README's Layout table matches the tree"
 	else
 		result fail "layout: README's Layout table and the tree differ" "$log"
+	fi
+fi
+
+if wants docs; then
+	log=$out/docs.log
+	if bash lint/docs.sh >"$log" 2>&1; then
+		result ok "docs: every path, make target and link they name exists"
+	else
+		result fail "docs: names of things that do not exist" "$log"
 	fi
 fi
 

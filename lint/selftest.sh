@@ -87,6 +87,12 @@ P
 plant layout "names doc/, which does not exist" "a Layout row for a folder that is not there" <<'P'
 perl -pi -e 's/^\| `docs\/`/| `doc\/`/' README.md
 P
+plant docs "names tests/planted.sh, which does not exist" "a doc naming a file that is not there" <<'P'
+printf '\nRun `tests/planted.sh`.\n' >>docs/testing.md
+P
+plant docs "names make planted, which is no target" "a doc naming a make target that is not there" <<'P'
+printf '\n`make planted` does it.\n' >>README.md
+P
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
