@@ -10,12 +10,41 @@
 # on: no package removed, upgraded or downgraded, no other package
 # installed by hand, /boot and /vmlinuz untouched.  Needs root and the
 # Debian archive; 30 to 60 minutes on 2 cores.  HELLO_FRESH_ROOT: where.
+# Writes the run's times per tier to docs/ci-fresh-HOST.md (`--doc`: only
+# that, from the last run's log).
 set -eu
 cd "$(dirname "$0")/.."
 host=${HOST:-bookworm}
 root=${HELLO_FRESH_ROOT:-/var/tmp/hello_kmalloc-fresh-$host}
 base="gcc make git perl python3 cppcheck clang-format ca-certificates"
 log=$root.log
+
+# doc: docs/ci-fresh-HOST.md from the run's log and $root.result (its
+# commit, start, seconds, and the host case's line)
+doc() {
+	local commit start seconds verdict
+	read -r commit start seconds verdict <"$root.result"
+	{
+		echo "# make ci-fresh HOST=$host"
+		echo
+		echo "Written by \`make ci-fresh HOST=$host\` (.ci/fresh-machine.sh):"
+		echo ".ci/run on a fresh clone of $commit in a new Debian $host"
+		echo "chroot with an empty cache, started $start, on the development"
+		echo "machine (2 cores), $((seconds / 60)) min $((seconds % 60)) s in all."
+		echo
+		echo "| tier | seconds | result |"
+		echo "|---|---:|---|"
+		sed -nE 's/^### make ([^:]+): (.*) in ([0-9]+) s$/| \1 | \3 | \2 |/p' \
+			"$log"
+		echo
+		echo "Then: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" |
+			tail -n 1), and the host's packages and /boot: $verdict."
+	} >"docs/ci-fresh-$host.md"
+}
+if [ "${1:-}" = --doc ]; then
+	doc
+	exit
+fi
 
 # the machine's state: its packages ("P NAME VERSION", "A NAME" for each
 # installed as a dependency) and what /boot holds
@@ -37,9 +66,12 @@ git clone -q . "$root/root/hello_kmalloc"
 state >"$root.before"
 echo "# fresh $host machine in $root: bash .ci/run on $(git rev-parse --short HEAD)"
 status=0
+start=$(date -u +%Y-%m-%dT%H:%MZ)
+began=$SECONDS
 bash tests/host/chroot.sh run "$root" \
 	bash -c 'cd /root/hello_kmalloc && bash .ci/run' | tee "$log" ||
 	status=$?
+seconds=$((SECONDS - began))
 state >"$root.after"
 
 # what changed, but packages added as prerequisites or as dependencies
@@ -54,12 +86,14 @@ changed=$(diff "$root.before" "$root.after" | grep '^[<>] [PB] ' |
 case="the $host machine: nothing changed but the prerequisites and what they depend on added; /boot untouched"
 if [ -z "$changed" ]; then
 	echo "ok - $case"
-	p=1 f=0
+	p=1 f=0 verdict="unchanged but for the prerequisites"
 else
 	echo "$changed"
 	echo "not ok - $case"
-	p=0 f=1
+	p=0 f=1 verdict="CHANGED"
 fi
+echo "$(git rev-parse --short HEAD) $start $seconds $verdict" >"$root.result"
+doc
 read -r rp _ rf _ <<<"$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" |
 	tail -n 1)" || { rp=0 rf=1; }
 echo "$((rp + p)) passed, $((rf + f)) failed"
