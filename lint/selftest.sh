@@ -6,36 +6,31 @@
 # and name the finding, on every kernel.  Ends with "N passed, N failed".
 set -eu
 cd "$(dirname "$0")/.."
+# shellcheck source=tests/host/lib.sh
+. tests/host/lib.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir "$work/base"
-git ls-files -z --cached --others --exclude-standard |
-	xargs -0 cp --parents -t "$work/base"
-pass=0
-fail=0
+tree_copy "$work/base"
 
 # plant CHECKER EXPECTED WHAT: run after the planting commands (stdin, a
 # script run in the scratch tree) that CHECKER reports EXPECTED
 plant() {
-	local checker=$1 expect=$2 what=$3 tree=$work/tree log=$work/log
+	local checker=$1 expect=$2 what=$3 tree=$work/tree log=$work/log got
 	rm -rf "$tree"
 	cp -a "$work/base" "$tree"
 	(cd "$tree" && bash -eu && git init -q && git add -A)
 	if LINT_CHECKS=$checker bash "$tree/lint/lint.sh" >"$log" 2>&1; then
-		result=survived
+		got=survived
 	elif ! grep -q '^ok ' "$log" && grep -q '^not ok' "$log" &&
 		grep -qF -- "$expect" "$log"; then
-		result=caught
+		got=caught
 	else
-		result=other
+		got=other
 	fi
-	if [ "$result" = caught ]; then
-		pass=$((pass + 1))
-		echo "ok - $checker fires on $what ($expect)"
+	if [ "$got" = caught ]; then
+		result ok "$checker fires on $what ($expect)"
 	else
-		fail=$((fail + 1))
-		sed 's/^/# /' "$log" | tail -n 30
-		echo "not ok - $checker on $what: $result"
+		result fail "$checker on $what: $got" "$log"
 	fi
 }
 
@@ -94,5 +89,4 @@ plant docs "names make planted, which is no target" "a doc naming a make target 
 printf '\n`make planted` does it.\n' >>README.md
 P
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

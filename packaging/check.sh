@@ -106,9 +106,7 @@ if ! bash tests/host/chroot.sh copy "$pinned_release" "$root" openssl "$image" \
 fi
 cp packaging/check-lib.sh "$root/root/"
 cp -r "$out/debs" "$root/root/"
-mkdir "$root/root/tree"
-git ls-files -z --cached --others --exclude-standard |
-	xargs -0 cp --parents -t "$root/root/tree"
+tree_copy "$root/root/tree"
 # The release's chroot holds the headers (and images) the module builds
 # use: the copy keeps the one image and none of them.  It never boots: no
 # initramfs for the kernels that headers pull in.

@@ -28,9 +28,7 @@ trap 'bash tests/host/chroot.sh remove "$work/root"; rm -rf "$work"' EXIT
 # shellcheck disable=SC2086
 bash tests/host/chroot.sh copy "$pinned_release" "$work/root" $chroot_pkgs
 tree=$work/root/tmp/$src
-mkdir "$tree"
-git ls-files -z --cached --others --exclude-standard |
-	xargs -0 cp --parents -t "$tree"
+tree_copy "$tree"
 if [ -n "${HELLO_DEB_VERSION:-}" ]; then
 	sed -i "s/^hello_version *:=.*/hello_version := $ver/" "$tree/Kbuild"
 	sed -i "1s/([^)]*)/($ver)/" "$tree/debian/changelog"

@@ -23,6 +23,9 @@
 #   pinned PKGS CMD...          CMD in that release's cached chroot
 #                               (tests/host/chroot.sh), with the word list
 #                               PKGS installed there
+#   tree_copy DEST              the files of this tree that git does not
+#                               ignore (tracked or not), with their times,
+#                               copied into the directory DEST
 #   module_build SRC OUT KDIR [MAKE ARGS]
 #                               the kbuild module of SRC (its Kbuild, C
 #                               files, include/) built in OUT against KDIR
@@ -154,6 +157,14 @@ console_scan() {
 			result ok "$case"
 		fi
 	done
+}
+
+tree_copy() {
+	local dest
+	mkdir -p "$1"
+	dest=$(realpath "$1")
+	(cd "$tables/.." && git ls-files -z --cached --others --exclude-standard |
+		xargs -0 cp -p --parents -t "$dest")
 }
 
 module_build() {

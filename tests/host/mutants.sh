@@ -44,9 +44,8 @@ for tier in "$@"; do
 		case $name in '#'* | '') continue ;; esac
 		case " ${HELLO_MUTANTS:-$name} " in *" $name "*) ;; *) continue ;; esac
 		rm -rf "$work/tree"
-		mkdir "$work/tree"
+		tree_copy "$work/tree"
 		# the guest programs as built here: the copy's are up to date
-		git ls-files -z | xargs -0 cp -p --parents -t "$work/tree"
 		[ ! -d build/guest ] || cp -pr --parents build/guest "$work/tree"
 		perl -0pi -e "$subst" "$work/tree/hello_kmalloc.c"
 		if cmp -s hello_kmalloc.c "$work/tree/hello_kmalloc.c"; then
