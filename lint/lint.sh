@@ -67,7 +67,10 @@ if wants checkpatch; then
 	if [ "$n" -gt 0 ] && [ "$clean" = "$n" ]; then
 		result ok "checkpatch --strict: 0 errors/warnings/checks in $n files"
 	else
-		result fail "checkpatch --strict: $((n - clean)) of $n files with findings" "$log"
+		# the findings, each with its place, not the clean files
+		grep -A 3 -E '^(ERROR|WARNING|CHECK):' "$log" >"$log.findings" ||
+			cp "$log" "$log.findings"
+		result fail "checkpatch --strict: $((n - clean)) of $n files with findings" "$log.findings"
 	fi
 	# advisory only, as in the kernel: a gate on it would fight checkpatch
 	changed=0
