@@ -146,22 +146,19 @@ if wants shellcheck; then
 	fi
 fi
 
-if wants layout; then
-	log=$out/layout.log
-	if bash lint/layout.sh >"$log" 2>&1; then
-		result ok "layout: README's Layout table matches the tree"
+# script WHAT OK FAIL: lint/WHAT.sh, its output in $out/WHAT.log: the case
+# "OK" when it exits 0, else "FAIL" with that log
+script() {
+	wants "$1" || return 0
+	if bash "lint/$1.sh" >"$out/$1.log" 2>&1; then
+		result ok "$1: $2"
 	else
-		result fail "layout: README's Layout table and the tree differ" "$log"
+		result fail "$1: $3" "$out/$1.log"
 	fi
-fi
-
-if wants docs; then
-	log=$out/docs.log
-	if bash lint/docs.sh >"$log" 2>&1; then
-		result ok "docs: every path, make target and link they name exists"
-	else
-		result fail "docs: names of things that do not exist" "$log"
-	fi
-fi
+}
+script layout "README's Layout table matches the tree" \
+	"README's Layout table and the tree differ"
+script docs "every path, make target and link they name exists" \
+	"names of things that do not exist"
 
 summary && [ "$pass" -gt 0 ]

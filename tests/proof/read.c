@@ -20,17 +20,8 @@ int main(void)
 
 	ret = hello_read(&file, (char __user *)user, count, &off);
 
-	__CPROVER_assert(!proof_locks_held && !hf.lock.held,
-			 "read: every lock released");
+	proof_rw_result(count, end, pos, off, ret);
 	__CPROVER_assert(end || ret == 0, "read: 0 at or past the end");
-	__CPROVER_assert(count || ret == 0, "read: 0 for count 0");
-	__CPROVER_assert(!count || !end || (ret == -EFAULT) == !proof_copied,
-			 "read: -EFAULT exactly when nothing was copied");
-	__CPROVER_assert(ret <= 0 || ((size_t)ret == proof_copied &&
-				      (size_t)ret <= min_t(size_t, count, end)),
-			 "read: else as copied: 1..min(count, 64 - pos)");
-	__CPROVER_assert(off == pos + (ret > 0 ? ret : 0),
-			 "read: the offset advances by the bytes read");
 	for (i = 0; i < HELLO_BUF_SIZE; i++) {
 		/* the copy's bytes, as read() found them: no other write's */
 		__CPROVER_assert(ret <= 0 || i >= (size_t)ret ||

@@ -42,3 +42,24 @@ static loff_t proof_pos(void)
 	__CPROVER_assume(pos >= 0);
 	return pos;
 }
+
+/*
+ * What read() and write() both promise: for count bytes asked at pos, with
+ * end = 64 - pos bytes left (0 at or past the end), the result ret and the
+ * file offset off after the call.  make proof names each property after
+ * the harness that proves it ("read: every lock released").
+ */
+static void proof_rw_result(size_t count, size_t end, loff_t pos, loff_t off,
+			    ssize_t ret)
+{
+	__CPROVER_assert(!proof_locks_held && !proof_hf->lock.held,
+			 "every lock released");
+	__CPROVER_assert(count || ret == 0, "0 for count 0");
+	__CPROVER_assert(!count || !end || (ret == -EFAULT) == !proof_copied,
+			 "-EFAULT exactly when nothing was copied");
+	__CPROVER_assert(ret <= 0 || ((size_t)ret == proof_copied &&
+				      (size_t)ret <= min_t(size_t, count, end)),
+			 "else as copied: 1..min(count, 64 - pos)");
+	__CPROVER_assert(off == pos + (ret > 0 ? ret : 0),
+			 "the offset advances by the result");
+}

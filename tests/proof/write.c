@@ -20,18 +20,9 @@ int main(void)
 
 	ret = hello_write(&file, (const char __user *)user, count, &off);
 
-	__CPROVER_assert(!proof_locks_held && !hf.lock.held,
-			 "write: every lock released");
-	__CPROVER_assert(count || ret == 0, "write: 0 for count 0");
+	proof_rw_result(count, end, pos, off, ret);
 	__CPROVER_assert(!count || end || ret == -ENOSPC,
 			 "write: -ENOSPC at or past the end");
-	__CPROVER_assert(!count || !end || (ret == -EFAULT) == !proof_copied,
-			 "write: -EFAULT exactly when nothing was copied");
-	__CPROVER_assert(ret <= 0 || ((size_t)ret == proof_copied &&
-				      (size_t)ret <= min_t(size_t, count, end)),
-			 "write: else as copied: 1..min(count, 64 - pos)");
-	__CPROVER_assert(off == pos + (ret > 0 ? ret : 0),
-			 "write: the offset advances by the bytes written");
 	for (i = 0; i < HELLO_BUF_SIZE; i++) {
 		stored = ret > 0 && i >= pos && i < pos + ret;
 		__CPROVER_assert(!stored || hf.buf[i] == user[i - pos],
