@@ -14,14 +14,17 @@
 # HELLO_KERNELS picks the kernels for sparse and W=1 (default: make check's).
 set -eu
 cd "$(dirname "$0")/.."
-checks=${LINT_CHECKS:-checkpatch sparse w1 analyzer cppcheck shellcheck layout
-docs}
+all="checkpatch sparse w1 analyzer cppcheck shellcheck layout docs"
+checks=${LINT_CHECKS:-$all}
 out=build/lint
 
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
 kernels=${HELLO_KERNELS:-$(row tests/tiers check | cut -d" " -f2 | tr , " ")}
-wants() { case " $checks " in *" $1 "*) return 0 ;; esac; return 1; }
+wants() { case " ${checks//[[:space:]]/ } " in *" $1 "*) return 0 ;; esac; return 1; }
+for c in $checks; do
+	case " $all " in *" $c "*) ;; *) result fail "a checker named $c" ;; esac
+done
 
 files() {
 	git ls-files --cached --others --exclude-standard -- "$@" | sort -u |
