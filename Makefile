@@ -27,7 +27,7 @@ hello_test: test.c
 #> make check-exact     only those counts (tests/bench-baseline, at most +5%)
 #> make check-hosts     check-exact here and on the other Debian host releases
 #>                      (each a chroot with its own qemu): identical counts
-#> make check-kernels   check in every Debian kernel, 5.10 to sid's, and PREEMPT_RT
+#> make check-kernels   check in every other Debian kernel, 5.10 to sid's, and RT
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make check-kmsan     check under KMSAN: no uninitialised byte reaches a user

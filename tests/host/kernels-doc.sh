@@ -1,30 +1,37 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: kernels-doc.sh [TIER]   (default check-kernels)
+# Usage: kernels-doc.sh [TIER...]   (default check check-kernels)
 # Rewrites the table of tested kernels in docs/kernels.md, between its
-# "kernels table" markers, from the last run of TIER (tests/host/run.sh):
-# per row of tests/kernels, the newest build/TIER/ID/result, the compiler
-# recorded in build/modules/ID/module/hello_kmalloc.ko and the cases it
-# passed.
+# "kernels table" markers, from the last runs of the TIERs (run.sh, the
+# same job on different kernels): per kernel of theirs, in the order of
+# tests/kernels, the newest build/TIER/ID/result, the compiler recorded in
+# build/modules/ID/module/hello_kmalloc.ko and the cases it passed.
 set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
-tier=${1:-check-kernels}
+tiers=${*:-check check-kernels}
 doc=docs/kernels.md
 table=$(mktemp)
-trap 'rm -f "$table"' EXIT
+trap 'rm -f "$table" "$table.names"' EXIT
 {
 	echo "| kernel | release | ABI | compiler | result | date |"
 	echo "|---|---|---|---|---|---|"
-	for name in $(row tests/tiers "$tier" | cut -d' ' -f2 | tr , ' '); do
+	results=()
+	for t in $tiers; do
+		results+=(build/"$t"/*/result)
+		row tests/tiers "$t" | cut -d' ' -f2 | tr , '\n'
+	done >"$table.names"
+	awk '!/^#/ && NF { print $1 }' tests/kernels | grep -xF -f "$table.names" |
+	while read -r name; do
 		read -r _ _ provider release meta _ <<<"$(row tests/kernels "$name")"
 		[ "$provider" = debian ] || release=$provider meta=-
 		# shellcheck disable=SC2012 # ls -t: the newest result
-		res=$(ls -t build/"$tier"/*/result 2>/dev/null | while read -r f; do
-			read -r n _ <"$f"
-			if [ "$n" = "$name" ]; then echo "$f"; break; fi
-		done)
+		res=$(ls -t "${results[@]}" 2>/dev/null |
+			while read -r f; do
+				read -r n _ <"$f"
+				if [ "$n" = "$name" ]; then echo "$f"; break; fi
+			done)
 		if [ -z "$res" ]; then
 			echo "| $name | $release | - | - | not run | - |"
 			continue
