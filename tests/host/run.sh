@@ -137,7 +137,7 @@ boot() {
 	rc=0
 	timeout -k 5 "$limit" "${qemu[@]}" -accel "$accel" -m "$mem" -nographic \
 		-no-reboot -monitor none -kernel "$image" -initrd "$initrd" \
-		-append "$args" </dev/null || rc=$?
+		-pidfile "${log%/*}/qemu.pid" -append "$args" </dev/null || rc=$?
 	if [ "$rc" = 0 ] && [ "$arch" = arm64 ]; then
 		case $(tr -d '\r' <"$status" | sed -n 's/^status //p') in
 		0) rc=1 ;;
@@ -154,13 +154,13 @@ boot() {
 	return 2
 }
 
-# stop_on TEXT INITRD TAP CONSOLE: kills the VM booted with INITRD once
-# TAP has a failed case whose line holds TEXT (any, for TEXT empty) or,
-# for TEXT naming a console report case ("no NAME report ..."), once
-# CONSOLE shows NAME's regex after the job's start; returns when the VM
-# has ended either way
+# stop_on TEXT OUT: kills the VM booting in OUT (its qemu.pid) once its
+# results.tap has a failed case whose line holds TEXT (any, for TEXT
+# empty) or, for TEXT naming a console report case ("no NAME report ..."),
+# once its console.log shows NAME's regex after the job's start; returns
+# when the VM has ended (OUT/vm.ended) either way
 stop_on() {
-	local text=$1 initrd=$2 tap=$3 console=$4 name within=- re=
+	local text=$1 out=$2 name within=- re=
 	case $text in
 	"no "*" report"*)
 		name=${text#no }
@@ -168,15 +168,15 @@ stop_on() {
 	esac
 	# the report, and the string it must hold (tests/reports), if any
 	reported() {
-		sed -n '/hello-vm: job start/,$p' "$console" 2>/dev/null |
+		sed -n '/hello-vm: job start/,$p' "$out/console.log" 2>/dev/null |
 			grep -E -A80 -- "$re" | grep -qF -- "${within#-}"
 	}
-	while sleep 2 && pgrep -f -- "-initrd $initrd" >/dev/null; do
-		if grep '^not ok' "$tap" 2>/dev/null | grep -qF -- "$text" ||
-			{ [ -n "$re" ] && reported; }; then
+	while sleep 2 && [ ! -e "$out/vm.ended" ]; do
+		if grep '^not ok' "$out/results.tap" 2>/dev/null |
+			grep -qF -- "$text" || { [ -n "$re" ] && reported; }; then
 			sleep 3		# the rest of the report
 			echo "# stopping the VM: ${text:-a case} failed"
-			pkill -f -- "-initrd $initrd" || true
+			kill "$(cat "$out/qemu.pid")" 2>/dev/null || true
 			return
 		fi
 	done
@@ -187,7 +187,7 @@ stop_on() {
 declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
 kernel() {
 	local tier=$1 name=$2 arch karch cross debarch image qemu model build info id
-	local kdir mods kbuild busybox vm v kos make more line initrd
+	local kdir mods kbuild busybox vm v kos make more line
 	local mbuild=()
 	if ! line=$(row tests/kernels "$name"); then
 		result fail "$name: a kernel of tests/kernels"
@@ -267,14 +267,14 @@ kernel() {
 		tests/bench-baseline
 
 	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
-	initrd=$(realpath "$out/initrd.gz")
-	rm -f "$out/results.tap" "$out/console.log"
-	[ -z "${HELLO_STOP_ON+set}" ] || stop_on "$HELLO_STOP_ON" "$initrd" \
-		"$out/results.tap" "$out/console.log" &
-	boot "$arch" "$model" "$cpu" "$mem" "$image" "$initrd" \
+	rm -f "$out/results.tap" "$out/console.log" "$out/qemu.pid" \
+		"$out/vm.ended"
+	[ -z "${HELLO_STOP_ON+set}" ] || stop_on "$HELLO_STOP_ON" "$out" &
+	boot "$arch" "$model" "$cpu" "$mem" "$image" "$out/initrd.gz" \
 		"$out/console.log" "$limit" \
 		"hello.kernel=$name hello.cpu=$cpu $args" | tee "$out/results.tap"
 	vm=${PIPESTATUS[0]}
+	: >"$out/vm.ended"
 	wait
 	tap_count "$out/results.tap"
 	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok || echo fail)" \
