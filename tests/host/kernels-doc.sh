@@ -39,7 +39,7 @@ trap 'rm -f "$table" "$table.names"' EXIT
 		read -r _ ok bad secs date <"$res"
 		id=$(basename "$(dirname "$res")")
 		ko=build/modules/$id/module/hello_kmalloc.ko
-		cc=$(readelf -p .comment "$ko" 2>/dev/null |
+		cc=$(pinned build-essential readelf -p .comment "$ko" 2>/dev/null |
 			sed -n 's/.*GCC: (\([^)]*\)) \([^ ]*\).*/gcc \2 (\1)/p' |
 			head -n 1)
 		verdict="$ok passed, $bad failed"
