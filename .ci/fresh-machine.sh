@@ -19,18 +19,43 @@ root=${HELLO_FRESH_ROOT:-/var/tmp/hello_kmalloc-fresh-$host}
 base="gcc make git perl python3 cppcheck clang-format ca-certificates"
 log=$root.log
 
-# doc: docs/ci-fresh-HOST.md from the run's log and $root.result (its
-# commit, start, seconds, and the host case's line)
+# host_case: the machine's state after the run ($root.after) against
+# before: "ok - ..." if nothing changed but packages added as
+# prerequisites or as their dependencies (apt's auto marks), and /boot
+# untouched; else each change, and "not ok - ..."
+host_case() {
+	local changed case="the $host machine: nothing changed but the prerequisites and what they depend on added; /boot untouched"
+	changed=$(diff "$root.before" "$root.after" | grep '^[<>] [PB] ' |
+		awk -v ok=" $(bash tests/host/deps.sh --list) " '
+		FNR == NR { if ($1 == "A") auto[$2] = 1; next }
+		$1 == ">" && $2 == "P" {
+			split($3, n, ":")
+			if (auto[n[1]] || index(ok, " " n[1] " ")) next
+		}
+		{ print "# " $0 }' "$root.after" -) || true
+	if [ -z "$changed" ]; then
+		echo "ok - $case"
+	else
+		echo "$changed"
+		echo "not ok - $case"
+		return 1
+	fi
+}
+
+# doc: docs/ci-fresh-HOST.md from the run's log, $root.result (its commit,
+# start and seconds) and host_case
 doc() {
-	local commit start seconds verdict
-	read -r commit start seconds verdict <"$root.result"
+	local commit start seconds verdict="unchanged but for the prerequisites"
+	read -r commit start seconds <"$root.result"
+	host_case >/dev/null || verdict="CHANGED (make ci-fresh lists how)"
 	{
 		echo "# make ci-fresh HOST=$host"
 		echo
 		echo "Written by \`make ci-fresh HOST=$host\` (.ci/fresh-machine.sh):"
 		echo ".ci/run on a fresh clone of $commit in a new Debian $host"
-		echo "chroot with an empty cache, started $start, on the development"
-		echo "machine (2 cores), $((seconds / 60)) min $((seconds % 60)) s in all."
+		echo "chroot with an empty cache, started $start on the development"
+		echo "machine (2 cores): $((seconds / 60)) min $((seconds % 60)) s, the new"
+		echo "chroot included. The time of each tier:"
 		echo
 		echo "| tier | seconds | result |"
 		echo "|---|---:|---|"
@@ -52,13 +77,14 @@ state() {
 	dpkg-query --admindir="$root/var/lib/dpkg" -W \
 		-f='${db:Status-Status} ${Package}:${Architecture} ${Version}\n' |
 		awk '$1 == "installed" { print "P", $2, $3 }'
-	awk '/^Package:/ { p = $2 } /^Architecture:/ { a = $2 }
-		/^Auto-Installed: 1/ { print "A", p ":" a }' \
+	awk '/^Package:/ { p = $2 }
+		/^Auto-Installed: 1/ { print "A", p }' \
 		"$root/var/lib/apt/extended_states" 2>/dev/null
 	(cd "$root" && find boot vmlinuz* initrd.img* -printf 'B %p %s %T@ %l\n' \
 		2>/dev/null) | sort
 }
 
+start=$(date -u +%Y-%m-%dT%H:%MZ)
 bash tests/host/chroot.sh remove "$root"
 # shellcheck disable=SC2086 # a word list
 bash tests/host/chroot.sh new "$host" "$root" $base
@@ -66,33 +92,14 @@ git clone -q . "$root/root/hello_kmalloc"
 state >"$root.before"
 echo "# fresh $host machine in $root: bash .ci/run on $(git rev-parse --short HEAD)"
 status=0
-start=$(date -u +%Y-%m-%dT%H:%MZ)
-began=$SECONDS
 bash tests/host/chroot.sh run "$root" \
 	bash -c 'cd /root/hello_kmalloc && bash .ci/run' | tee "$log" ||
 	status=$?
-seconds=$((SECONDS - began))
 state >"$root.after"
 
-# what changed, but packages added as prerequisites or as dependencies
-changed=$(diff "$root.before" "$root.after" | grep '^[<>] [PB] ' |
-	awk -v ok=" $(bash tests/host/deps.sh --list) " '
-	FNR == NR { if ($1 == "A") auto[$2] = 1; next }
-	$1 == ">" && $2 == "P" {
-		split($3, n, ":")
-		if (auto[$3] || index(ok, " " n[1] " ")) next
-	}
-	{ print "# " $0 }' "$root.after" -) || true
-case="the $host machine: nothing changed but the prerequisites and what they depend on added; /boot untouched"
-if [ -z "$changed" ]; then
-	echo "ok - $case"
-	p=1 f=0 verdict="unchanged but for the prerequisites"
-else
-	echo "$changed"
-	echo "not ok - $case"
-	p=0 f=1 verdict="CHANGED"
-fi
-echo "$(git rev-parse --short HEAD) $start $seconds $verdict" >"$root.result"
+echo "$(git rev-parse --short HEAD) $start $SECONDS" >"$root.result"
+p=0 f=1
+host_case && p=1 f=0
 doc
 read -r rp _ rf _ <<<"$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" |
 	tail -n 1)" || { rp=0 rf=1; }
