@@ -92,8 +92,11 @@ git clone -q . "$root/root/hello_kmalloc"
 state >"$root.before"
 echo "# fresh $host machine in $root: bash .ci/run on $(git rev-parse --short HEAD)"
 status=0
-bash tests/host/chroot.sh run "$root" \
-	bash -c 'cd /root/hello_kmalloc && bash .ci/run' | tee "$log" ||
+# chroot.sh run binds the cache at its own path: the machine's own, empty,
+# not this one's
+mkdir -p "$root/root/.cache/hello_kmalloc"
+HELLO_CACHE=$root/root/.cache/hello_kmalloc bash tests/host/chroot.sh run \
+	"$root" bash -c 'cd /root/hello_kmalloc && bash .ci/run' | tee "$log" ||
 	status=$?
 state >"$root.after"
 
