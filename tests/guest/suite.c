@@ -856,6 +856,18 @@ static bool stall_held(struct stall *s, struct call *c)
 	return false;
 }
 
+/* resolves the fault of a held call A, and joins A and (if started) B */
+static int stall_end(struct stall *s, struct call *a, struct call *b,
+		     bool held)
+{
+	int ret = stall_release(s);
+
+	pthread_join(a->thread, NULL);
+	if (held)
+		pthread_join(b->thread, NULL);
+	return ret;
+}
+
 /*
  * Thread A's read() of the shared file waits in a page fault inside the
  * driver's copy_to_user() while it holds the file's f_pos_lock: the VFS
@@ -897,10 +909,7 @@ static int offset_held(long nr)
 		       "%s (%s %ld) did not wait for the held read()",
 		       what, b.done ? "returned" : "not asleep", b.ret);
 	}
-	EXPECT(stall_release(&s) == 0, "UFFDIO_ZEROPAGE");
-	pthread_join(a.thread, NULL);
-	if (held)
-		pthread_join(b.thread, NULL);
+	EXPECT(stall_end(&s, &a, &b, held) == 0, "UFFDIO_ZEROPAGE");
 	ASSERT(held, "read() into a missing page returned %ld, not held",
 	       a.ret);
 	EXPECT(a.ret == SZ / 2 && !memcmp(s.page, pat, SZ / 2),
@@ -965,10 +974,7 @@ static int t_write_held(void)
 		EXPECT(!b.done || (b.ret == SZ && !memcmp(got, old, SZ)),
 		       "pread() returned %ld, not the old bytes", b.ret);
 	}
-	EXPECT(stall_release(&s) == 0, "UFFDIO_ZEROPAGE");
-	pthread_join(a.thread, NULL);
-	if (held)
-		pthread_join(b.thread, NULL);
+	EXPECT(stall_end(&s, &a, &b, held) == 0, "UFFDIO_ZEROPAGE");
 	ASSERT(held, "pwrite() from a missing page returned %ld, not held",
 	       a.ret);
 	EXPECT(a.ret == SZ, "the held pwrite() returned %ld", a.ret);
