@@ -9,7 +9,8 @@
 #     with a planted build failure (packaging/deb.sh)
 #   - apt install with no headers: DKMS says so; apt purge
 #   - the 6.1 and 6.12 headers, apt install: built and installed for both
-#   - the headers of another kernel: DKMS builds it for that one too
+#   - the headers of another kernel: DKMS builds it for that one too;
+#     after the purge below, those headers go again
 #   - apt purge leaves nothing (no source, DKMS entry, module, depmod line)
 #   - the lower version upgraded to this one: only this one is left
 #   - Debian's own test, /usr/lib/dkms/dkms-autopkgtest
@@ -57,10 +58,15 @@ check() {
 	{ echo "### $1 ($((SECONDS - start)) s)"; cat "$out/step.log"; } >>"$log"
 }
 
-bash tests/host/chroot.sh remove "$root"	# what a killed run left
+# the chroots: the packages' build and the user's; a killed run's first
+chroots() {
+	bash tests/host/chroot.sh remove "$out/build-root"
+	bash tests/host/chroot.sh remove "$root"
+}
+chroots
 rm -rf "$out"
 mkdir -p "$out/debs"
-trap 'bash tests/host/chroot.sh remove "$root"' EXIT
+trap chroots EXIT
 
 changelog=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' debian/changelog)
 result "$([ "$changelog" = "$ver" ] && echo ok || echo fail)" \
@@ -69,6 +75,8 @@ result "$([ "$changelog" = "$ver" ] && echo ok || echo fail)" \
 # --- the packages --------------------------------------------------------
 deb=hello-kmalloc-dkms_${ver}_all.deb
 start=$SECONDS
+# one copy of the build chroot for the three
+export HELLO_DEB_ROOT=$out/build-root
 if bash packaging/deb.sh build/deb >"$out/deb.log" 2>&1; then
 	result ok "make deb: build/deb/$deb, lintian clean at warning level"
 	sed -n 's/^[IPX]: /# lintian: &/p' "$out/deb.log"
@@ -91,6 +99,8 @@ for v in prev broken; do
 		finish
 	fi
 done
+chroots
+unset HELLO_DEB_ROOT
 echo "# the packages: $((SECONDS - start)) s"
 start=$SECONDS
 
@@ -165,11 +175,14 @@ later_abi=$(in_chroot apt-cache depends "$later" |
 check "headers of another kernel ($later_abi) installed later: DKMS builds it for that one too" '
 	apt_install $later
 	installed $ver $abis '"$later_abi"
-abis="$abis $later_abi"
 
 check "apt purge leaves nothing: no /usr/src tree, no /var/lib/dkms entry, no module under /lib/modules, depmod clean" '
 	apt-get purge -y -q $pkg
 	nothing_left'
+# that kernel's headers go again: the checks below build for each of the
+# two booted kernels (a third build each proves nothing more)
+in_chroot apt-get purge -y -qq "$later" "linux-headers-$later_abi" \
+	>>"$log" 2>&1
 
 check "upgrade from $prev: only $ver is left, built and installed for each kernel" '
 	apt_install ./debs/prev.deb

@@ -11,6 +11,9 @@
 #   HELLO_DEB_VERSION=V          Kbuild and the changelog of the copy say V
 #   HELLO_DEB_PLANT=PERL         a perl substitution on hello_kmalloc.c
 #   HELLO_DEB_LINTIAN=0          no lintian
+#   HELLO_DEB_ROOT=DIR           build in DIR, that chroot's copy made by
+#                                the first build that names it, kept for
+#                                the next (the caller removes it)
 # shellcheck disable=SC2016 # '$1' and '$HOME': the chroot's shell expands them
 set -eu
 cd "$(dirname "$0")/.."
@@ -24,10 +27,16 @@ ver=${HELLO_DEB_VERSION:-$(make -s hello-version)}
 src=hello-kmalloc-$ver
 
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/hello-deb.XXXXXX")
-trap 'bash tests/host/chroot.sh remove "$work/root"; rm -rf "$work"' EXIT
+root=${HELLO_DEB_ROOT:-$work/root}
+if [ -n "${HELLO_DEB_ROOT:-}" ]; then
+	trap 'rm -rf "$work"' EXIT
+else
+	trap 'bash tests/host/chroot.sh remove "$root"; rm -rf "$work"' EXIT
+fi
 # shellcheck disable=SC2086
-bash tests/host/chroot.sh copy "$pinned_release" "$work/root" $chroot_pkgs
-tree=$work/root/tmp/$src
+[ -d "$root" ] ||
+	bash tests/host/chroot.sh copy "$pinned_release" "$root" $chroot_pkgs
+tree=$root/tmp/$src
 tree_copy "$tree"
 if [ -n "${HELLO_DEB_VERSION:-}" ]; then
 	sed -i "s/^hello_version *:=.*/hello_version := $ver/" "$tree/Kbuild"
@@ -36,8 +45,9 @@ fi
 [ -z "${HELLO_DEB_PLANT:-}" ] ||
 	perl -0pi -e "$HELLO_DEB_PLANT" "$tree/hello_kmalloc.c"
 
-run() { bash tests/host/chroot.sh run "$work/root" "$@"; }
+run() { bash tests/host/chroot.sh run "$root" "$@"; }
 run sh -ec 'id -u builder >/dev/null 2>&1 || useradd -m builder
+	rm -rf /home/builder/hello-kmalloc*
 	mv "/tmp/$1" /home/builder/
 	chown -R builder: /home/builder
 	cd "/home/builder/$1"
@@ -48,7 +58,7 @@ run -u builder sh -ec 'cd "$HOME/$1" && dpkg-buildpackage -us -uc' \
 	{ tail -n 40 "$work/build.log" >&2; exit 1; }
 mkdir -p "$out"
 rm -f "$out"/hello-kmalloc*
-cp "$work/build.log" "$work/root/home/builder"/hello-kmalloc*_"$ver"* "$out/"
+cp "$work/build.log" "$root/home/builder"/hello-kmalloc*_"$ver"* "$out/"
 ls "$out"/hello-kmalloc*
 [ "${HELLO_DEB_LINTIAN:-1}" != 0 ] || exit 0
 lintian="lintian --fail-on error,warning --display-info --pedantic"
