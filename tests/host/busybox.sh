@@ -5,13 +5,19 @@
 # busybox-static (tests/host/lib.sh), fetched once into the cache with
 # apt-get download in that release's chroot.  The package lists for
 # DEB_ARCH are kept in the cache too, so that the chroot's own apt
-# configuration (its architectures) is untouched.
+# configuration (its architectures) is untouched.  One fetch at a time:
+# the others wait for it.
 set -eu
 # shellcheck source=tests/host/lib.sh
 . "$(dirname "$0")/lib.sh"
 arch=$1
 dir=$cache/busybox-$pinned_release-$arch
 bin=$dir/busybox
+if [ ! -x "$bin" ]; then
+	mkdir -p "$cache"
+	exec 9>"$dir.lock"
+	flock 9
+fi
 if [ ! -x "$bin" ]; then
 	echo "# fetching $pinned_release's busybox-static:$arch into $dir" >&2
 	rm -rf "$dir"

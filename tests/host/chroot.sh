@@ -147,11 +147,15 @@ chroot_path() {
 }
 
 chroot_copy() {
-	local release=$1 dest=$2 src
+	local release=$1 dest=$2 src fd
 	shift 2
 	src=$(chroot_path "$release" "$@")
 	[ ! -e "$dest" ] || { echo "chroot.sh: $dest exists" >&2; return 1; }
+	# not while chroot_path installs in it: a copy of a half-done dpkg
+	exec {fd}>"$src.lock"
+	flock -s "$fd"
 	ns cp -a "$src" "$dest"
+	exec {fd}>&-
 }
 
 chroot_new() {
