@@ -9,7 +9,7 @@
 # but for README's prerequisites (tests/host/deps.sh) and what they depend
 # on: no package removed, upgraded or downgraded, no other package
 # installed by hand, /boot and /vmlinuz untouched.  Needs root and the
-# Debian archive; 30 to 60 minutes on 2 cores.  HELLO_FRESH_ROOT: where.
+# Debian archive; about 65 minutes on 2 cores.  HELLO_FRESH_ROOT: where.
 # Writes the run's times per tier to docs/ci-fresh-HOST.md (`--doc`: only
 # that, from the last run's log).
 set -eu
@@ -18,6 +18,7 @@ host=${HOST:-bookworm}
 root=${HELLO_FRESH_ROOT:-/var/tmp/hello_kmalloc-fresh-$host}
 base="gcc make git perl python3 cppcheck clang-format ca-certificates"
 log=$root.log
+kernels=$root/root/hello_kmalloc/build/ci
 
 # host_case: the machine's state after the run ($root.after) against
 # before: "ok - ..." if nothing changed but packages added as
@@ -55,13 +56,32 @@ doc() {
 		echo ".ci/run on a fresh clone of $commit in a new Debian $host"
 		echo "chroot with an empty cache, started $start on the development"
 		echo "machine (2 cores): $((seconds / 60)) min $((seconds % 60)) s, the new"
-		echo "chroot included. The time of each tier:"
+		echo "chroot included. The tiers run in two lanes side by side"
+		echo "(.ci/run), as they ended: when each started, how long it took and"
+		echo "its CPU time (user + system, every process it waited for):"
 		echo
-		echo "| tier | seconds | result |"
-		echo "|---|---:|---|"
-		sed -nE 's/^### make ([^:]+): (.*) in ([0-9]+) s$/| \1 | \3 | \2 |/p' \
+		echo "| tier | started at s | seconds | CPU s | result |"
+		echo "|---|---:|---:|---:|---|"
+		awk '/^### make [^:]+: started at [0-9]+ s$/ { at[$3] = $6 }
+			/^# make [^:]+: CPU [0-9]+ s user, [0-9]+ s system$/ {
+				cpu[$3] = $5 + $8 }
+			/^### make [^:]+: .* in [0-9]+ s$/ {
+				t = $3; r = $0
+				sub(/^### make [^:]+: /, "", r); sub(/ in [0-9]+ s$/, "", r)
+				printf "| %s | %s | %s | %s | %s |\n", substr(t, 1,
+					length(t) - 1), at[t], $(NF - 1), cpu[t], r }' \
 			"$log"
 		echo
+		if compgen -G "$kernels/kernels-*.log" >/dev/null; then
+			echo "The kernels fetched or built in the background"
+			echo "(build/ci/kernels-PROVIDER.log):"
+			echo
+			echo '```'
+			grep -hE '^# (built [^ ]+ in|[^ ]+: [0-9]+ s, CPU)' \
+				"$kernels"/kernels-*.log
+			echo '```'
+			echo
+		fi
 		echo "Then: $(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" |
 			tail -n 1), and the host's packages and /boot: $verdict."
 	} >"docs/ci-fresh-$host.md"
