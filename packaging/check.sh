@@ -99,7 +99,7 @@ for v in prev broken; do
 		finish
 	fi
 done
-chroots
+bash tests/host/chroot.sh remove "$HELLO_DEB_ROOT"
 unset HELLO_DEB_ROOT
 echo "# the packages: $((SECONDS - start)) s"
 start=$SECONDS
