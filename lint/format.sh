@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
-style=file:$(bash lint/kernel-tools.sh)/.clang-format
+style=file:$(bash tests/host/kernel-tools.sh)/.clang-format
 for f in $(git ls-files --cached --others --exclude-standard -- '*.c' '*.h'); do
 	[ -f "$f" ] || continue
 	if [ "${1:-}" = --apply ]; then

@@ -59,7 +59,7 @@ tool() { pinned "$tools_pkgs" "$@"; }
 tool true
 
 if wants checkpatch; then
-	tools=$(bash lint/kernel-tools.sh)
+	tools=$(bash tests/host/kernel-tools.sh)
 	log=$out/checkpatch.log
 	# shellcheck disable=SC2086
 	tool perl "$tools/scripts/checkpatch.pl" --strict --no-tree --color=never \

@@ -1,21 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
 # The test harness's make rules, included by the Makefile.
 
-# The guest programs: tests/guest/NAME.c (with the C test harness,
-# tests/guest/lib.c) becomes the static program /NAME in the VM; test.c
-# becomes /hello_test.  `make guest GUEST_ARCH=arm64` builds them with that
-# architecture's cross compiler (tests/arches).
+# The guest programs: tests/guest/NAME.c (with tests/guest/lib.c) becomes
+# the static program /NAME in the VM; test.c becomes /hello_test.  `make
+# guest GUEST_ARCH=arm64` builds them with that architecture's cross
+# compiler (tests/arches).  KSFT_DIR: the kernel's selftests directory,
+# for kselftest_harness.h (tests/host/kernel-tools.sh provides it).
 GUEST_PROGS := suite fuzz stress faults bench hold
 GUEST_ARCH ?= x86_64
 guest_cross := $(word 3,$(shell awk '$$1 == "$(GUEST_ARCH)"' tests/arches))
 GUEST_CC := $(if $(filter -,$(guest_cross)),$(CC),$(guest_cross)gcc)
 GUEST_DIR := build/guest/$(GUEST_ARCH)
+KSFT_DIR ?= $(error KSFT_DIR: the kernel's tools/testing/selftests)
 
 guest: $(addprefix $(GUEST_DIR)/,$(GUEST_PROGS) hello_test)
 
 $(GUEST_DIR)/%: tests/guest/%.c tests/guest/lib.c tests/guest/lib.h
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(WARN) $(CFLAGS) -static -pthread -o $@ $(filter %.c,$^) -lm
+	$(GUEST_CC) $(WARN) $(CFLAGS) -I$(KSFT_DIR) -static -pthread -o $@ \
+		$(filter %.c,$^) -lm
 
 $(GUEST_DIR)/hello_test: test.c
 	@mkdir -p $(@D)

@@ -4,109 +4,25 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kselftest.h"
 #include "lib.h"
 
-void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-#define CASE_TIMEOUT 120	/* seconds */
-
-int tap_fork = 1;
-/* an EXPECT failed in the running case (it may run threads) */
-static atomic_bool case_failed;
-
-void check_failed(const char *file, int line, const char *cond)
-{
-	int e = errno;
-
-	diag("%s:%d: expected %s (errno %d: %s)", file, line, cond, e,
-	     strerror(e));
-	atomic_store(&case_failed, true);
-}
-
 /*
- * The case in this process: 0 if it returned 0 and no EXPECT failed,
- * CASE_SKIP if it skipped with none failed, else -1.
+ * The VM's job pipes each program's output through an indenter, and the
+ * harness ends each case's child with _exit(): line-buffer stdout so that
+ * what a case printed is not lost with it.
  */
-static int run_here(const struct tcase *c)
+static void __attribute__((constructor)) line_buffered(void)
 {
-	int ret;
-
-	atomic_store(&case_failed, false);
-	ret = c->fn();
-	if (atomic_load(&case_failed))
-		return -1;
-	return ret == 0 || ret == CASE_SKIP ? ret : -1;
-}
-
-/* Run one case in a child, so a failing case's open files die with it. */
-static int run_case(const struct tcase *c)
-{
-	int status;
-	pid_t pid;
-
-	if (!tap_fork)
-		return run_here(c);
-
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0) {
-		diag("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		alarm(CASE_TIMEOUT);	/* a hung case dies of SIGALRM */
-		status = run_here(c);
-		_exit(status < 0 ? 1 : status);
-	}
-	if (waitpid(pid, &status, 0) != pid) {
-		diag("waitpid: %s", strerror(errno));
-		return -1;
-	}
-	if (WIFSIGNALED(status))
-		diag("killed by signal %d", WTERMSIG(status));
-	if (!WIFEXITED(status))
-		return -1;
-	status = WEXITSTATUS(status);
-	return status == 0 || status == CASE_SKIP ? status : -1;
-}
-
-int tap_run(const struct tcase *cases, size_t n)
-{
-	size_t i, failed = 0, skipped = 0;
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..%zu\n", n);
-	for (i = 0; i < n; i++) {
-		int ret = run_case(&cases[i]);
-
-		printf("%s %zu %s%s\n", ret < 0 ? "not ok" : "ok", i + 1,
-		       cases[i].name, ret == CASE_SKIP ? " # SKIP" : "");
-		failed += ret < 0;
-		skipped += ret == CASE_SKIP;
-	}
-	printf("# %zu passed, %zu failed, %zu skipped\n",
-	       n - failed - skipped, failed, skipped);
-	return failed ? 1 : 0;
 }
 
 double now(void)
@@ -127,15 +43,6 @@ int mod_load(const char *params)
 	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
 	close(fd);
 	return ret;
-}
-
-int t_mod_load(void)
-{
-	int ret = mod_load("");
-
-	errno = -ret;
-	ASSERT(ret == 0 || ret == -EEXIST, "finit_module(" HELLO_KO ")");
-	return 0;
 }
 
 int mod_unload(void)
@@ -228,7 +135,7 @@ static long cache_live(int t, const char *cache)
 	}
 	fclose(f);
 	if (traces[t].cut && len > traces[t].cut) {
-		diag("%s: %zu bytes, may be cut short", path, len);
+		ksft_print_msg("%s: %zu bytes, may be cut short\n", path, len);
 		return -1;
 	}
 	return live;
@@ -250,7 +157,8 @@ static void cache_shrink(const char *cache)
 	if (fd < 0)
 		return;
 	if (write(fd, "1", 1) != 1)
-		diag("cannot shrink %s: %s", cache, strerror(errno));
+		ksft_print_msg("cannot shrink %s: %s\n", cache,
+			       strerror(errno));
 	close(fd);
 }
 

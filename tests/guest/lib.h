@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the programs that test hello_kmalloc inside a VM:
- * TAP output in the kselftest style, module load/unload, the kernel log,
- * slab allocation traces and deliberately bad user buffers.
+ * module load/unload, the kernel log, slab allocation traces and
+ * deliberately bad user buffers.  The cases themselves use the kernel's
+ * kselftest_harness.h, and the programs with a main of their own
+ * kselftest.h, both from linux-source (tests/tests.mk finds them).
  */
 #ifndef HELLO_TESTS_LIB_H
 #define HELLO_TESTS_LIB_H
@@ -17,79 +19,11 @@
 #define HELLO_MODULE	"hello_kmalloc"
 #define HELLO_KO	"/" HELLO_MODULE ".ko"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/*
- * A named test case: 0 when the behaviour holds, -1 when an ASSERT failed,
- * CASE_SKIP when it cannot run here.
- */
-struct tcase {
-	const char *name;
-	int (*fn)(void);
-};
-
-/*
- * Print "1..N", run every case in order, each in its own child process, and
- * print "ok"/"not ok" for each: "not ok" if it returned non-zero, failed an
- * EXPECT or died; "ok ... # SKIP" if it skipped.
- */
-int tap_run(const struct tcase *cases, size_t n);
-/* 0: run the cases in this process instead (they share state, or a thread) */
-extern int tap_fork;
-void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/*
- * The two checks of kselftest_harness.h, with a printf-style message:
- *
- *   ASSERT(cond, fmt, ...)  if cond is false, print where, the condition,
- *                           errno and the message, and end the case: the
- *                           case function returns -1.
- *   EXPECT(cond, fmt, ...)  print the same, mark the case failed and carry
- *                           on, so that one run shows every broken fact.
- *
- * A case with a failed EXPECT is "not ok" even if it returns 0.  Use ASSERT
- * when what follows needs cond to hold (an open file, a mapping, a loaded
- * module), EXPECT for facts that stand on their own.  EXPECT may be used
- * from any thread of the case's process, not from a process it forks.
- */
-#define ASSERT(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			check_failed(__FILE__, __LINE__, #cond);	\
-			diag(__VA_ARGS__);				\
-			return -1;					\
-		}							\
-	} while (0)
-
-#define EXPECT(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			check_failed(__FILE__, __LINE__, #cond);	\
-			diag(__VA_ARGS__);				\
-		}							\
-	} while (0)
-
-/*
- * SKIP(fmt, ...): the case cannot run on this kernel; print why and end it.
- * tap_run reports it "ok N name # SKIP", neither passed nor failed.
- */
-#define CASE_SKIP 4	/* kselftest's KSFT_SKIP */
-#define SKIP(...)							\
-	do {								\
-		diag(__VA_ARGS__);					\
-		return CASE_SKIP;					\
-	} while (0)
-
-/* Print where a check failed, with errno, and mark the running case failed. */
-void check_failed(const char *file, int line, const char *cond);
-
 /* CLOCK_MONOTONIC, in seconds */
 double now(void);
 
 /* finit_module() with params; 0 or -errno. */
 int mod_load(const char *params);
-/* A case: the module loads, or is loaded already. */
-int t_mod_load(void);
 /* delete_module(O_NONBLOCK), as rmmod does; 0 or -errno. */
 int mod_unload(void);
 

@@ -261,7 +261,8 @@ kernel() {
 		built[$id/$variants/$v]=1
 		kos+=("$mods/$variants/$v.ko")
 	done
-	pinned "build-essential ${build//,/ }" make -s guest GUEST_ARCH="$arch"
+	pinned "build-essential ${build//,/ }" make -s guest GUEST_ARCH="$arch" \
+		KSFT_DIR="$(bash tests/host/kernel-tools.sh)/tools/testing/selftests"
 	busybox=$(bash tests/host/busybox.sh "$debarch")
 	initramfs "$out/initrd.gz" "$arch" "$busybox" "${kos[@]}" \
 		tests/bench-baseline
