@@ -18,12 +18,14 @@ ev=/sys/kernel/tracing/events/kmem/kmalloc
 trace=/sys/kernel/tracing/trace
 slab="grep -e '^# name' -e '^kmalloc-cg-96 ' /proc/slabinfo"
 
+# shellcheck disable=SC2317 # bytes, same_object: judge eval()s them
 # bytes FROM COUNT: how many of those bytes of what cat read are not zero
 bytes() {
 	dd if=/tmp/read bs=1 skip="$1" count="$2" 2>/dev/null |
 		tr -d '\000' | wc -c
 }
 
+# shellcheck disable=SC2317
 # same_object: the trace has two opens, tee's then cat's, at one address
 same_object() {
 	[ "$(grep -c . /tmp/opens)" = 2 ] &&
@@ -67,7 +69,7 @@ pin() {
 }
 
 leak() {
-	echo "1..12"
+	ktap_plan 12
 	act2
 	judge "booted with init_on_alloc=0 (heap alloc:off)" \
 		"grep -q 'heap alloc:off' /tmp/out"
@@ -128,7 +130,7 @@ leak() {
 }
 
 default() {
-	echo "1..3"
+	ktap_plan 3
 	act2
 	judge "booted with init_on_alloc=1 (heap alloc:on), as Debian boots" \
 		"grep -q 'heap alloc:on' /tmp/out"
@@ -148,4 +150,4 @@ leak) leak ;;
 default) default ;;
 *) echo "usage: lesson.sh leak|default" >&2; exit 2 ;;
 esac
-[ "$bad" = 0 ]
+exit "$status"

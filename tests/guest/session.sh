@@ -7,7 +7,7 @@ cd / || exit 1
 topic=session
 # shellcheck source=tests/guest/transcript.sh
 . ./transcript.sh
-echo "1..6"
+ktap_plan 6
 
 show 'insmod hello_kmalloc.ko'
 judge "insmod creates /dev/hello0" "[ $? = 0 ] && [ -c /dev/hello0 ]"
@@ -34,4 +34,4 @@ show 'rmmod hello_kmalloc && dmesg | tail -n 1'
 judge "rmmod removes /dev/hello0 and says so" \
 	"[ $? = 0 ] && [ ! -e /dev/hello0 ] && grep -q 'hello_kmalloc: unloaded' /tmp/out"
 
-[ "$bad" = 0 ]
+exit "$status"

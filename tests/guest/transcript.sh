@@ -1,15 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# shellcheck shell=dash disable=SC2034,SC2154 # n, bad: theirs; topic: set by them
+# shellcheck shell=dash disable=SC2154 # topic: set by them
 # Sourced by the scripts whose output is a transcript (session.sh,
 # lesson.sh): each step is a command as a reader would type it, its
-# output, and a TAP case that judges it.  Set topic= (the cases' prefix).
+# output, and a KTAP case that judges it (/ktap.sh: ktap_plan first, exit
+# $status last).  Set topic= (the cases' prefix).
 #   show CMD         print "$ CMD", run it (20 s at most), keep its output
 #                    in /tmp/out and show it; returns CMD's status
-#   judge NAME TEST  one TAP line "ok N TOPIC: NAME" if TEST (shell code,
-#                    run in this shell) holds, else "not ok" (counted in bad)
-n=0
-bad=0
+#   judge NAME TEST  one result line "ok N TOPIC: NAME" if TEST (shell
+#                    code, run in this shell) holds, else "not ok"
+# shellcheck source=tests/guest/ktap.sh
+. /ktap.sh
 
 show() {
 	echo "\$ $1"
@@ -20,11 +21,6 @@ show() {
 }
 
 judge() {
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n $topic: $1"
-	else
-		echo "not ok $n $topic: $1"
-		bad=$((bad + 1))
-	fi
+	eval "$2"
+	ktap_result "$topic: $1" $?
 }

@@ -6,13 +6,14 @@
 # (default 1000000) and hello.fuzz_seed=N (default: a fresh seed, printed)
 # steer the fuzzer; hello.bench=0 leaves the benchmark out (the sanitizer
 # kernel lacks what it measures with).
-status=0
-sh /session.sh || status=1
-/suite || status=1
-/fuzz -n "${hello_fuzz_ops:-1000000}" ${hello_fuzz_seed:+-s "$hello_fuzz_seed"} ||
-	status=1
-/stress || status=1
-if [ "${hello_bench:-1}" != 0 ]; then
-	/bench --short || status=1
-fi
-exit $status
+# shellcheck source=tests/guest/ktap.sh
+. /ktap.sh
+bench=${hello_bench:-1}
+ktap_plan $((4 + (bench != 0)))
+ktap_run session sh /session.sh
+ktap_run suite /suite
+ktap_run fuzz /fuzz -n "${hello_fuzz_ops:-1000000}" \
+	${hello_fuzz_seed:+-s "$hello_fuzz_seed"}
+ktap_run stress /stress
+[ "$bench" = 0 ] || ktap_run bench /bench --short
+exit "$status"

@@ -8,17 +8,17 @@
 counters() {
 	echo "# kcsan $1: $(paste -sd ' ' /sys/kernel/debug/kcsan)"
 }
-status=0
-echo "1..1"
-if [ "$(cat /sys/devices/system/cpu/online)" = 0-1 ]; then
-	echo "ok 1 kcsan: the kernel runs on 2 CPUs"
-else
-	echo "not ok 1 kcsan: the kernel runs on 2 CPUs (online:" \
-		"$(cat /sys/devices/system/cpu/online))"
-	status=1
-fi
+# shellcheck disable=SC2317 # run by ktap_case
+two_cpus() {
+	echo "# online CPUs: $(cat /sys/devices/system/cpu/online)"
+	[ "$(cat /sys/devices/system/cpu/online)" = 0-1 ]
+}
+# shellcheck source=tests/guest/ktap.sh
+. /ktap.sh
+ktap_plan 3
+ktap_case kcsan.two_cpus two_cpus
 counters "before the suite"
-/suite || status=1
-/stress -t "${hello_stress_seconds:-20}" || status=1
+ktap_run suite /suite
+ktap_run stress /stress -t "${hello_stress_seconds:-20}"
 counters "after the stress"
-exit $status
+exit "$status"
