@@ -20,7 +20,9 @@ out=build/lint
 
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
-kernels=${HELLO_KERNELS:-$(row tests/tiers check | cut -d" " -f2 | tr , " ")}
+ktap_begin
+row tests/tiers check _ kernels
+kernels=${HELLO_KERNELS:-${kernels//,/ }}
 wants() { case " ${checks//[[:space:]]/ } " in *" $1 "*) return 0 ;; esac; return 1; }
 for c in $checks; do
 	case " $all " in *" $c "*) ;; *) result fail "a checker named $c" ;; esac

@@ -8,6 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
+ktap_begin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tree_copy "$work/base"

@@ -8,8 +8,10 @@
 # for kselftest_harness.h (tests/host/kernel-tools.sh provides it).
 GUEST_PROGS := suite fuzz stress faults bench hold
 GUEST_ARCH ?= x86_64
-guest_cross := $(word 3,$(shell awk '$$1 == "$(GUEST_ARCH)"' tests/arches))
-GUEST_CC := $(if $(filter -,$(guest_cross)),$(CC),$(guest_cross)gcc)
+# tests/host/lib.sh reads the tables
+table = $(shell bash -c '. tests/host/lib.sh && $(1)')
+guest_cross := $(call table,row tests/arches $(GUEST_ARCH) _ _ c && echo $$c)
+GUEST_CC := $(if $(guest_cross),$(guest_cross)gcc,$(CC))
 GUEST_DIR := build/guest/$(GUEST_ARCH)
 KSFT_DIR ?= $(error KSFT_DIR: the kernel's tools/testing/selftests)
 
@@ -26,7 +28,7 @@ $(GUEST_DIR)/hello_test: test.c
 
 # The VM tiers: each row of tests/tiers is a target of its name, but for
 # the rows below, which have rules of their own.
-TIERS := $(shell awk '!/^\#/ && NF { print $$1 }' tests/tiers)
+TIERS := $(call table,keys tests/tiers)
 $(filter-out check demo fuzz bench,$(TIERS)):
 	bash tests/host/run.sh $@
 

@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: coverage.sh ID TAP MODULE_DIR
+# Usage: coverage.sh TAP MODULE_DIR
 # The coverage of hello_kmalloc.c by one VM run (tests/host/run.sh calls
 # it for a module built with gcov): takes the gcov data out of the job's
 # output TAP (tests/guest/gcov.sh), puts the .gcda beside the .gcno of the
 # module's build in MODULE_DIR, and reports with gcovr and the gcov of the
-# gcc that compiled the module.  Prints TAP: the data came out, every line
-# ran, every function ran (the gate: 100%); the line and branch numbers,
+# gcc that compiled the module.  Prints a KTAP document: the data came
+# out, every line ran, every function ran (the gate: 100%); the line and
+# branch numbers,
 # the lines not run and the lines with a branch not taken as comments.
 # HTML with every line's counts in build/coverage/index.html.  A line the
 # preprocessor removed (the arm of an #ifdef this kernel does not compile)
@@ -15,25 +16,26 @@ set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
-id=$1 tap=$2 mod=$3
+tap=$1 mod=$2
 src=hello_kmalloc.c
 html=build/coverage
-echo "1..3"
+ktap_begin
+ktap_plan 3
 
 # the .gcda is in the archive under the path the module was compiled at
 mkdir -p build
 tmp=$(mktemp -d "$PWD/build/coverage.XXXXXX")	# seen in the chroot too
 trap 'rm -rf "$tmp"' EXIT
 gcda=${src%.c}.gcda
-sed -n '/^# gcov-data begin$/,/^# gcov-data end$/{/^# gcov-data/d; s/^# //; p}' \
+sed -n '/^ *# gcov-data begin$/,/^ *# gcov-data end$/{/# gcov-data/d; s/^ *# //; p}' \
 	"$tap" | base64 -d 2>/dev/null | tar -xz -C "$tmp" 2>/dev/null || true
 if [ -f "$tmp/$(realpath "$mod")/$gcda" ]; then
 	cp "$tmp/$(realpath "$mod")/$gcda" "$mod/"
-	echo "ok 1 - $id: gcov data of $src came out of the VM"
+	result ok "gcov data of $src came out of the VM"
 else
-	echo "not ok 1 - $id: gcov data of $src came out of the VM"
-	echo "not ok 2 - $id: $src: every line ran (no data)"
-	echo "not ok 3 - $id: $src: every function ran (no data)"
+	result fail "gcov data of $src came out of the VM"
+	result fail "$src: every line ran"
+	result fail "$src: every function ran"
 	exit 0
 fi
 
@@ -79,16 +81,17 @@ if [ -n "$branches" ]; then
 	show $branches
 fi
 if all lines && [ -z "$lines" ]; then
-	echo "ok 2 - $id: $src: every line ran"
+	result ok "$src: every line ran"
 else
 	echo "# lines not run:"
 	# shellcheck disable=SC2086
 	show $lines
-	echo "not ok 2 - $id: $src: every line ran"
+	result fail "$src: every line ran"
 fi
 if all functions; then
-	echo "ok 3 - $id: $src: every function ran"
+	result ok "$src: every function ran"
 else
-	echo "not ok 3 - $id: $src: every function ran (see $html/index.html)"
+	echo "# see $html/index.html"
+	result fail "$src: every function ran"
 fi
 echo "# coverage of $src, line by line: $html/index.html"

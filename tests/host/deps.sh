@@ -12,8 +12,10 @@ set -eu
 # tests/arches names the qemu that boots each architecture)
 need="make git mmdebstrap mount uidmap"
 if [ "${1:-}" = --list ]; then
-	awk -v need="$need" '!/^#/ && NF && $6 != "-" { need = need " " $6 }
-		END { print need }' "$(dirname "$0")/../arches"
+	# shellcheck source=tests/host/lib.sh
+	. "$(dirname "$0")/lib.sh"
+	# shellcheck disable=SC2046 # a word list
+	echo "$need" $(rows "$tables/arches" | cut -d $'\037' -f6)
 	exit
 fi
 missing=

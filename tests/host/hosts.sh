@@ -12,6 +12,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
+ktap_begin
 tier=check-exact
 out=build/hosts
 # shellcheck source=/dev/null
@@ -19,15 +20,15 @@ here=$(. /etc/os-release && echo "${VERSION_CODENAME:-this}")
 rm -rf "$out"
 mkdir -p "$out"
 
-# run NAME CMD...: check-exact by CMD; its counts, and its tables by kernel
-# in $out/NAME/ID
+# run NAME CMD...: check-exact by CMD, a subtest with its cases; its
+# tables by kernel in $out/NAME/ID
 run() {
-	local name=$1 tap
+	local name=$1 tap status=0
 	shift
 	rm -rf "build/$tier"
 	echo "# == check-exact on a $name host"
-	"$@" bash tests/host/run.sh "$tier" | tee "$out/$name.log" | grep -v '^ok'
-	tap_count "$out/$name.log"
+	"$@" bash tests/host/run.sh "$tier" >"$out/$name.log" 2>&1 || status=$?
+	ktap_nest "check-exact on a $name host" "$out/$name.log" "$status"
 	for tap in "build/$tier"/*/results.tap; do
 		mkdir -p "$out/$name"
 		grep -E '^# (\||copy-related)' "$tap" \

@@ -32,12 +32,12 @@ cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
 name=$1
-read -r _ arch make provider pkg base frags \
-	<<<"$(row tests/kernels "$name")" ||
+# the row's fields, and its arch's (row sets them)
+declare arch make provider args karch cross image build
+row tests/kernels "$name" _ arch make provider args ||
 	{ echo "kernel.sh: no kernel $name in tests/kernels" >&2; exit 1; }
-read -r _ karch cross _ image _ _ build <<<"$(row tests/arches "$arch")"
-[ "$cross" != - ] || cross=
-[ "$build" != - ] || build=""
+read -r pkg base frags <<<"$args"
+row tests/arches "$arch" _ karch cross _ image _ _ build
 # what a user of a release has to build a module (the headers come later)
 chroot_packages="build-essential"
 
@@ -46,7 +46,7 @@ in_release() {
 	bash tests/host/chroot.sh run "$root" "$@"
 }
 margs=()
-[ "$make" = - ] || read -ra margs <<<"${make//,/ }"
+[ -z "$make" ] || read -ra margs <<<"${make//,/ }"
 
 provide_debian() {
 	local release=$pkg meta=$base abi want deb f vmlinuz kdir
@@ -125,7 +125,7 @@ provide_source() {
 	# the lines of a fragment that set an option
 	local options='^(CONFIG_|# CONFIG_.* is not set)'
 	for f in ${frags//,/ }; do
-		[ "$f" = - ] || frag+=("tests/configs/$f")
+		frag+=("tests/configs/$f")
 	done
 	# the compiler of CC=NAME is Debian's package NAME (gcc-12, clang-14)
 	for f in "${margs[@]}"; do
@@ -145,10 +145,10 @@ provide_source() {
 	key=$({ echo "$base"
 		[ "${#frag[@]}" = 0 ] || grep -hE "$options" "${frag[@]}"
 		echo "$ccver"
-		[ "$make" = - ] || echo "$make"; } | sha256sum | cut -c1-12)
+		[ -z "$make" ] || echo "$make"; } | sha256sum | cut -c1-12)
 	out=$cache/kernels/$name-$ver-$key
 	targets=modules_prepare
-	[ "$image" = - ] || targets="${image##*/} modules"
+	[ -z "$image" ] || targets="${image##*/} modules"
 	# one builder at a time; others wait (not for a build that is done)
 	if [ ! -f "$out/.built" ]; then
 		mkdir -p "$cache/source"
@@ -193,8 +193,8 @@ provide_source() {
 		echo "# built $name in $((SECONDS - start)) s" >&2
 		touch "$out/.built"
 	fi
-	[ "$image" = - ] || image=$out/$image
-	echo "$name-$ver $image $root:$out"
+	image=${image:+$out/$image}
+	echo "$name-$ver ${image:--} $root:$out"
 }
 
 case $provider in

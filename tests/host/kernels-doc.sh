@@ -20,11 +20,15 @@ trap 'rm -f "$table" "$table.names"' EXIT
 	results=()
 	for t in $tiers; do
 		results+=(build/"$t"/*/result)
-		row tests/tiers "$t" | cut -d' ' -f2 | tr , '\n'
+		kernels=
+		row tests/tiers "$t" _ kernels
+		tr , '\n' <<<"$kernels"
 	done >"$table.names"
-	awk '!/^#/ && NF { print $1 }' tests/kernels | grep -xF -f "$table.names" |
+	keys tests/kernels | grep -xF -f "$table.names" |
 	while read -r name; do
-		read -r _ _ provider release meta _ <<<"$(row tests/kernels "$name")"
+		provider='' args=''
+		row tests/kernels "$name" _ _ _ provider args
+		read -r release meta _ <<<"$args"
 		[ "$provider" = debian ] || release=$provider meta=-
 		# shellcheck disable=SC2012 # ls -t: the newest result
 		res=$(ls -t "${results[@]}" 2>/dev/null |

@@ -1,21 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Usage: mutants.sh TIER...   (`make mutants`: check and check-exact)
-# For each TIER, plants each bug of tests/mutants/TIER.txt (NAME<TAB>a perl
-# substitution on hello_kmalloc.c[<TAB>CASE]) in a copy of the tree and
-# runs the tier there: a VM tier (tests/tiers) on its first kernel
+# For each TIER, plants each bug of tests/mutants/TIER.txt (NAME, a perl
+# substitution on hello_kmalloc.c, CASE) in a copy of the tree and runs
+# the tier there: a VM tier (tests/tiers) on its first kernel
 # (HELLO_MUTANT_KERNELS="A B" for others), another as `make TIER` (proof).
-# HELLO_MUTANTS="NAME..." plants only those.  A mutant the tier does not
-# catch by a named case is a test that cannot fail: a failure here.  With
-# CASE, the case whose name holds CASE must be one that failed (the report
-# meant to see that bug, not just any test).  A run stops as soon as that
-# case (any case, for a row without one) has failed (run.sh's
-# HELLO_STOP_ON).  Each run's log, VM consoles and build/TIER/*.log
-# (CBMC's) are kept in build/mutants/TIER/NAME/.
+# HELLO_MUTANTS="NAME..." plants only those.  The mutant is caught when
+# the KTAP case named exactly CASE failed (the test meant to see that
+# bug, not just any); a row whose CASE is no case of the tier's output
+# fails loudly: renaming a case cannot disarm a mutant.  A run stops as
+# soon as CASE has failed (run.sh's HELLO_STOP_ON).  Each run's log, VM
+# consoles and build/TIER/*.log (CBMC's) are kept in
+# build/mutants/TIER/NAME/.
 set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
+ktap_begin
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # keep: the log and the consoles of mutant $name's run
@@ -34,22 +35,19 @@ keep() {
 for tier in "$@"; do
 	kernels=
 	run=(make -s -C "$work/tree" "$tier")
-	if row tests/tiers "$tier" >/dev/null; then
-		read -r _ kernels _ <<<"$(row tests/tiers "$tier")"
+	if row tests/tiers "$tier" _ kernels; then
 		kernels=${HELLO_MUTANT_KERNELS:-${kernels%%,*}}
 		run=(bash "$work/tree/tests/host/run.sh" "$tier")
-		pinned build-essential make -s guest
+		guest_build x86_64
 	fi
-	while IFS=$'\t' read -r name subst want; do
-		case $name in '#'* | '') continue ;; esac
+	while IFS=$'\037' read -r name subst want; do
 		case " ${HELLO_MUTANTS:-$name} " in *" $name "*) ;; *) continue ;; esac
 		rm -rf "$work/tree"
 		tree_copy "$work/tree"
 		# the guest programs as built here: the copy's are up to date
 		[ ! -d build/guest ] || cp -pr --parents build/guest "$work/tree"
-		perl -0pi -e "$subst" "$work/tree/hello_kmalloc.c"
-		if cmp -s hello_kmalloc.c "$work/tree/hello_kmalloc.c"; then
-			result fail "mutant $name: the substitution matches nothing"
+		if ! substitute "$work/tree/hello_kmalloc.c" "$subst"; then
+			result fail "mutant $name: its substitution applies"
 			continue
 		fi
 		echo "# mutant $name: make $tier"
@@ -59,29 +57,20 @@ for tier in "$@"; do
 			HELLO_STOP_ON=$want \
 			"${run[@]}" >"$work/$name.log" 2>&1 || status=$?
 		keep
-		if [ "$status" = 0 ]; then
-			result fail "mutant $name survived: no test failed"
-		elif grep -q '^not ok - .*module builds' "$work/$name.log"; then
-			result fail "mutant $name does not build: fix its substitution" \
-				"$work/$name.log"
+		log=$work/$name.log
+		echo "# mutant $name: exit status $status, failed:" \
+			"$(results "$log" "not ok" | head -n 5 | paste -sd ';')"
+		if failed "module builds with W=1 and 0 warnings" "$log"; then
+			result fail "mutant $name builds" "$log"
+		elif [ -n "$want" ] && failed "$want" "$log"; then
+			result ok "mutant $name caught by $want"
+		elif [ -z "$want" ] || ! results "$log" | grep -qxF -- "$want"
+		then
+			result fail "mutant $name names a case of $tier (${want:-none})" \
+				"$log"
 		else
-			caught=$(grep -E '^not ok' "$work/$name.log" |
-				sed 's/^not ok [-0-9]* *//')
-			if [ -n "$want" ]; then
-				if grep -qF -- "$want" <<<"$caught"; then
-					result ok "mutant $name caught by: $(grep -F -m 1 -- "$want" <<<"$caught")"
-				else
-					result fail "mutant $name: not caught by $want, only by: $(head -n 3 <<<"$caught" | paste -sd ';')" \
-						"$work/$name.log"
-				fi
-			elif [ -n "$caught" ]; then
-				caught=$(head -n 3 <<<"$caught" | paste -sd ';')
-				result ok "mutant $name caught by: $caught"
-			else
-				result fail "mutant $name: the tier failed but named no case" \
-					"$work/$name.log"
-			fi
+			result fail "mutant $name caught by $want" "$log"
 		fi
-	done <"tests/mutants/$tier.txt"
+	done < <(rows "tests/mutants/$tier.txt")
 done
 summary

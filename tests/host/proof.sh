@@ -12,6 +12,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
+ktap_begin
 out=build/proof
 top=$(pwd)
 # --unwind 65: the harnesses' loops over the 64-byte buffer; kmalloc()

@@ -44,31 +44,20 @@ initramfs() {
 	rm -rf "$root"
 }
 
-# variants: the names in the tier's table of variants, tests/variants/
-variants() {
-	[ "$variants" = - ] ||
-		awk -F'\t' '!/^#/ && NF && !seen[$1]++ { print $1 }' \
-			"tests/variants/$variants.txt"
-}
-
-# variant NAME OUT KDIR [MAKE ARGS]: the driver with the substitutions of
-# NAME's rows in the tier's table applied in order, built in OUT and
-# copied to OUT.ko; fails if a substitution changes nothing
+# variant NAME TABLE OUT KDIR [MAKE ARGS]: the driver with the
+# substitutions of NAME's rows in tests/variants/TABLE.txt applied in
+# order, built in OUT and copied to OUT.ko; fails if one changes nothing
 variant() {
-	local name=$1 out=$2 kdir=$3 src=$2.src v subst
-	shift 3
+	local name=$1 table=$2 out=$3 kdir=$4 src=$3.src v subst
+	shift 4
 	rm -rf "$src"
 	mkdir -p "$src"
 	cp -r Kbuild hello_kmalloc.c include "$src/"
-	while IFS=$'\t' read -r v subst; do
+	while IFS=$'\037' read -r v subst; do
 		[ "$v" = "$name" ] || continue
-		cp "$src/hello_kmalloc.c" "$out.orig"
-		perl -0pi -e "$subst" "$src/hello_kmalloc.c"
-		if cmp -s "$src/hello_kmalloc.c" "$out.orig"; then
-			echo "variant $name: $subst changes nothing" >"$out.log"
+		substitute "$src/hello_kmalloc.c" "$subst" >"$out.log" ||
 			return 1
-		fi
-	done <"tests/variants/$variants.txt"
+	done < <(rows "tests/variants/$table.txt")
 	module_build "$src" "$out" "$kdir" "$@" modules &&
 		cp "$out/hello_kmalloc.ko" "$out.ko"
 }
@@ -155,8 +144,8 @@ boot() {
 }
 
 # stop_on TEXT OUT: kills the VM booting in OUT (its qemu.pid) once its
-# results.tap has a failed case whose line holds TEXT (any, for TEXT
-# empty) or, for TEXT naming a console report case ("no NAME report ..."),
+# results.tap has a failed case named TEXT (any, for TEXT empty) or, for
+# TEXT naming a console report case ("no NAME report ..."),
 # once its console.log shows NAME's regex after the job's start; returns
 # when the VM has ended (OUT/vm.ended) either way
 stop_on() {
@@ -164,7 +153,7 @@ stop_on() {
 	case $text in
 	"no "*" report"*)
 		name=${text#no }
-		read -r _ within re <<<"$(row tests/reports "${name%% *}")" ;;
+		row tests/reports "${name%% *}" _ within re ;;
 	esac
 	# the report, and the string it must hold (tests/reports), if any
 	reported() {
@@ -172,8 +161,8 @@ stop_on() {
 			grep -E -A80 -- "$re" | grep -qF -- "${within#-}"
 	}
 	while sleep 2 && [ ! -e "$out/vm.ended" ]; do
-		if grep '^not ok' "$out/results.tap" 2>/dev/null |
-			grep -qF -- "$text" || { [ -n "$re" ] && reported; }; then
+		if failed "$text" "$out/results.tap" ||
+			{ [ -n "$re" ] && reported; }; then
 			sleep 3		# the rest of the report
 			echo "# stopping the VM: ${text:-a case} failed"
 			kill "$(cat "$out/qemu.pid")" 2>/dev/null || true
@@ -182,131 +171,179 @@ stop_on() {
 	done
 }
 
-# kernel TIER NAME: every case of one kernel in one tier (sets out=, its
-# output directory)
-declare -A built	# what this run has built: ID, ID/TABLE/VARIANT
-kernel() {
-	local tier=$1 name=$2 arch karch cross debarch image qemu model build info id
-	local kdir mods kbuild busybox vm v kos make more line
+# The steps of one boot, a subtest "TIER NAME" of the run's document: each
+# takes what it needs as arguments; what the run has built is kept in
+# built[] (ID, ID/TABLE/VARIANT), so that tiers booting the same kernel
+# with the same module arguments build once.
+declare -A built
+
+# modules OUT_ARRAY ID KDIR MODULE VARIANTS KBUILD...: the module (make
+# arguments MODULE, comma-separated), the floor device and each variant of
+# the table VARIANTS, built in build/modules/ID/MODULE with W=1 (a case
+# each, once a run); OUT_ARRAY gets their .ko files.  Fails after a
+# failed case.
+modules() {
+	local -n kos=$1
+	local id=$2 kdir=$3 module=$4 variants=$5 mods v
 	local mbuild=()
-	if ! line=$(row tests/kernels "$name"); then
-		result fail "$name: a kernel of tests/kernels"
+	shift 5
+	[ -z "$module" ] || read -ra mbuild <<<"${module//,/ }"
+	mods=build/modules/$id/$module
+	if [ -z "${built[$mods]:-}" ]; then
+		echo "${ktap_indent}# building the modules (W=1)"
+		if [ -n "${HELLO_KO_DIR:-}" ]; then
+			mkdir -p "$mods/module"
+			if ! cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" \
+				"$mods/module/"; then
+				result fail "a module in \$HELLO_KO_DIR/$id"
+				return 1
+			fi
+		elif module_build . "$mods/module" "$kdir" "$@" \
+			"${mbuild[@]}" modules; then
+			result ok "module builds with W=1 and 0 warnings"
+		else
+			result fail "module builds with W=1 and 0 warnings" \
+				"$mods/module.log"
+			return 1
+		fi
+		if ! module_build tests/floor "$mods/floor" "$kdir" "$@" \
+			"${mbuild[@]}" modules; then
+			result fail "the floor device builds with W=1 and 0 warnings" \
+				"$mods/floor.log"
+			return 1
+		fi
+		built[$mods]=1
+	fi
+	kos=("$mods/module/hello_kmalloc.ko" "$mods/floor/hello_floor.ko")
+	[ -z "$variants" ] && return
+	for v in $(rows "tests/variants/$variants.txt" | cut -d $'\037' -f1 |
+		awk '!seen[$0]++'); do
+		if [ -z "${built[$id/$variants/$v]:-}" ] &&
+			! variant "$v" "$variants" "$mods/$variants/$v" "$kdir" "$@"
+		then
+			result fail "variant $v: its substitutions apply, it builds with W=1 and 0 warnings" \
+				"$mods/$variants/$v.log"
+			return 1
+		fi
+		built[$id/$variants/$v]=1
+		kos+=("$mods/$variants/$v.ko")
+	done
+}
+
+# vm TIER NAME ARCH OUT IMAGE KOS...: boots IMAGE with the tier's job and
+# the modules KOS in its initramfs, the job's document nested as a subtest
+# JOB of the boot's (results in OUT/results.tap, the console in
+# OUT/console.log); then its cases: every planned case reported, the VM
+# powered off, no report of the tier's on the console
+vm() {
+	local tier=$1 name=$2 arch=$3 out=$4 image=$5 job limit cpu mem reports
+	local args model debarch status
+	shift 5
+	row tests/tiers "$tier" _ _ job limit cpu mem _ reports _ args
+	row tests/arches "$arch" _ _ _ debarch _ _ model
+	limit=${HELLO_LIMIT:-$limit}
+	guest_build "$arch"
+	initramfs "$out/initrd.gz" "$arch" "$(bash tests/host/busybox.sh \
+		"$debarch")" "$@" tests/bench-baseline
+
+	echo "${ktap_indent}# booting (TCG, $cpu), job $job"
+	rm -f "$out/results.tap" "$out/console.log" "$out/qemu.pid" \
+		"$out/vm.ended"
+	[ -z "${HELLO_STOP_ON+set}" ] || stop_on "$HELLO_STOP_ON" "$out" &
+	args="hello.job=$job hello.kernel=$name hello.cpu=$cpu $args"
+	boot "$arch" "$model" "$cpu" "$mem" "$image" "$out/initrd.gz" \
+		"$out/console.log" "$limit" "$args ${HELLO_BOOT_ARGS:-}" |
+		tee "$out/results.tap" | sed -u "s/^/$ktap_indent  /"
+	status=${PIPESTATUS[0]}
+	: >"$out/vm.ended"
+	wait
+	tap_count "$out/results.tap"
+	# the job's result line; a leaf if it printed no case (as kunit.py
+	# counts it)
+	if [ "$reported" = 0 ]; then
+		result "$([ "$status" = 0 ] && echo ok || echo fail)" "$job"
+	else
+		ktap_n=$((ktap_n + 1))
+		echo "${ktap_indent}$([ "$status" = 0 ] || echo "not ")ok" \
+			"$ktap_n $job"
+	fi
+	echo "${ktap_indent}# $missing planned cases not reported"
+	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok ||
+		echo fail)" "every planned case reported"
+	result "$([ "$status" -lt 2 ] && echo ok || echo fail)" \
+		"the VM finished its job and powered off"
+	[ -z "$reports" ] || console_scan "$out/console.log" "$reports"
+}
+
+# kernel TIER NAME: every case of one kernel in one tier, in build/TIER/ID
+# (ID/result: what tests/host/kernels-doc.sh tabulates)
+kernel() {
+	local tier=$1 name=$2 arch make karch cross image qemu info id kdir
+	local out module variants start=$SECONDS p0=$pass f0=$fail
+	local kbuild=() kos=()
+	if ! row tests/kernels "$name" _ arch make; then
+		result fail "$name is a kernel of tests/kernels"
 		return
 	fi
-	read -r _ arch make _ <<<"$line"
-	read -r _ karch cross debarch image qemu model build \
-		<<<"$(row tests/arches "$arch")"
-	[ "$qemu" = - ] || bash tests/host/deps.sh "$qemu"
-	[ "$build" != - ] || build=
-	echo "# == $tier: $name: the kernel and its build tree"
+	row tests/arches "$arch" _ karch cross _ image qemu
+	row tests/tiers "$tier" _ _ _ _ _ _ module _ variants
+	[ -z "$qemu" ] || bash tests/host/deps.sh "$qemu"
+	echo "${ktap_indent}# the kernel and its build tree"
 	if ! info=$(bash tests/host/kernel.sh "$name"); then
-		result fail "$name: kernel and build tree"
+		result fail "the kernel and its build tree"
 		return
 	fi
 	read -r id image kdir <<<"$info"
 	out=build/$tier/$id
 	mkdir -p "$out"
 	kbuild=("ARCH=$karch")
-	[ "$cross" = - ] || kbuild+=("CROSS_COMPILE=$cross")
-	if [ "$make" != - ]; then
-		read -ra more <<<"${make//,/ }"
-		kbuild+=("${more[@]}")
-	fi
-	[ "$module" = - ] || read -ra mbuild <<<"${module//,/ }"
-
+	[ -z "$cross" ] || kbuild+=("CROSS_COMPILE=$cross")
+	[ -z "$make" ] || read -ra kbuild -d '' <<<"${kbuild[*]} ${make//,/ }"
 	# a tree without Module.symvers (modules_prepare) cannot link it
 	if [ "$image" = - ]; then
 		if module_build . "$out/module" "$kdir" "${kbuild[@]}" \
 			hello_kmalloc.o; then
-			result ok "$id: module compiles (not linked) with W=1 and 0 warnings"
+			result ok "module compiles (not linked) with W=1 and 0 warnings"
 		else
-			result fail "$id: module compiles (not linked) with W=1 and 0 warnings" "$out/module.log"
+			result fail "module compiles (not linked) with W=1 and 0 warnings" \
+				"$out/module.log"
 		fi
-		return
+	elif modules kos "$id" "$kdir" "$module" "$variants" "${kbuild[@]}"
+	then
+		vm "$tier" "$name" "$arch" "$out" "$image" "${kos[@]}"
+		if compgen -G "build/modules/$id/$module/module/*.gcno" \
+			>/dev/null; then
+			bash tests/host/coverage.sh "$out/results.tap" \
+				"build/modules/$id/$module/module" \
+				>"$out/coverage.tap" || true
+			ktap_nest coverage "$out/coverage.tap" 0
+		fi
 	fi
-	# built once a run, for every tier that boots this kernel with the
-	# same module arguments
-	mods=build/modules/$id/$module
-	if [ -z "${built[$mods]:-}" ]; then
-		echo "# == $tier: $id: building the modules (W=1)"
-		if [ -n "${HELLO_KO_DIR:-}" ]; then
-			mkdir -p "$mods/module"
-			if ! cp "$HELLO_KO_DIR/$id/hello_kmalloc.ko" "$mods/module/"
-			then
-				result fail "$id: a module in $HELLO_KO_DIR/$id"
-				return
-			fi
-		elif module_build . "$mods/module" "$kdir" "${kbuild[@]}" \
-			"${mbuild[@]}" modules; then
-			result ok "$id: module builds with W=1 and 0 warnings"
-		else
-			result fail "$id: module builds with W=1 and 0 warnings" "$mods/module.log"
-			return
-		fi
-		if ! module_build tests/floor "$mods/floor" "$kdir" \
-			"${kbuild[@]}" "${mbuild[@]}" modules; then
-			result fail "$id: the floor device builds with W=1 and 0 warnings" "$mods/floor.log"
-			return
-		fi
-		built[$mods]=1
-	fi
-	kos=("$mods/module/hello_kmalloc.ko" "$mods/floor/hello_floor.ko")
-	for v in $(variants); do
-		if [ -z "${built[$id/$variants/$v]:-}" ] &&
-			! variant "$v" "$mods/$variants/$v" "$kdir" "${kbuild[@]}"
-		then
-			result fail "$id: variant $v: its substitutions apply, it builds with W=1 and 0 warnings" "$mods/$variants/$v.log"
-			return
-		fi
-		built[$id/$variants/$v]=1
-		kos+=("$mods/$variants/$v.ko")
-	done
-	pinned "build-essential ${build//,/ }" make -s guest GUEST_ARCH="$arch" \
-		KSFT_DIR="$(bash tests/host/kernel-tools.sh)/tools/testing/selftests"
-	busybox=$(bash tests/host/busybox.sh "$debarch")
-	initramfs "$out/initrd.gz" "$arch" "$busybox" "${kos[@]}" \
-		tests/bench-baseline
-
-	echo "# == $tier: $id: booting (TCG, $cpu), job $job"
-	rm -f "$out/results.tap" "$out/console.log" "$out/qemu.pid" \
-		"$out/vm.ended"
-	[ -z "${HELLO_STOP_ON+set}" ] || stop_on "$HELLO_STOP_ON" "$out" &
-	boot "$arch" "$model" "$cpu" "$mem" "$image" "$out/initrd.gz" \
-		"$out/console.log" "$limit" \
-		"hello.kernel=$name hello.cpu=$cpu $args" | tee "$out/results.tap"
-	vm=${PIPESTATUS[0]}
-	: >"$out/vm.ended"
-	wait
-	tap_count "$out/results.tap"
-	result "$([ "$missing" = 0 ] && [ "$reported" -gt 0 ] && echo ok || echo fail)" \
-		"$id: every planned case reported ($missing missing)"
-	result "$([ "$vm" -lt 2 ] && echo ok || echo fail)" \
-		"$id: the VM finished its job and powered off"
-	[ "$reports" = - ] || console_scan "$out/console.log" "$id" "$reports"
-	if compgen -G "$mods/module/*.gcno" >/dev/null; then
-		bash tests/host/coverage.sh "$id" "$out/results.tap" \
-			"$mods/module" | tee "$out/coverage.tap"
-		tap_count "$out/coverage.tap"
-	fi
+	echo "${ktap_indent}# $id: $((SECONDS - start)) s"
+	echo "$name $((pass - p0)) $((fail - f0)) $((SECONDS - start))" \
+		"$(date -u +%F)" >"$out/result"
 }
 
-for tier in "$@"; do
-	if ! line=$(row tests/tiers "$tier"); then
-		result fail "$tier: a tier of tests/tiers"
+# the run's document: a subtest for each kernel of each tier
+tiers=("$@")
+boots=0
+for tier in "${tiers[@]}"; do
+	names=("$tier")	# an unknown tier: one case
+	! row tests/tiers "$tier" _ kernels ||
+		read -ra names <<<"${HELLO_KERNELS:-${kernels//,/ }}"
+	boots=$((boots + ${#names[@]}))
+done
+ktap_begin
+ktap_plan "$boots"
+for tier in "${tiers[@]}"; do
+	if ! row tests/tiers "$tier" _ kernels; then
+		result fail "$tier is a tier of tests/tiers"
 		continue
 	fi
-	read -r _ kernels job limit cpu mem module reports variants args \
-		<<<"$line"
-	[ "$args" != - ] || args=
-	args="hello.job=$job $args ${HELLO_BOOT_ARGS:-}"
-	limit=${HELLO_LIMIT:-$limit}
 	for name in ${HELLO_KERNELS:-${kernels//,/ }}; do
-		p0=$pass f0=$fail start=$SECONDS out=
+		ktap_sub "$tier $name"
 		kernel "$tier" "$name"
-		echo "# == $tier: $name: $((SECONDS - start)) s"
-		# what tests/host/kernels-doc.sh tabulates
-		[ -z "$out" ] || echo "$name $((pass - p0)) $((fail - f0))" \
-			"$((SECONDS - start)) $(date -u +%F)" >"$out/result"
+		ktap_sub_end "$tier $name"
 	done
 done
 summary
