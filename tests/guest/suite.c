@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hello_kmalloc contract, one TAP case per behaviour.  Runs as root
- * inside a VM whose kernel was booted with init_on_alloc=0 slub_debug=FZPU,
- * with /hello_kmalloc.ko beside it and the module not loaded.
+ * The hello_kmalloc contract, one kselftest_harness.h case per behaviour.
+ * Runs as root inside a VM whose kernel was booted with init_on_alloc=0
+ * slub_debug=FZPU, with /hello_kmalloc.ko beside it.  Each fixture's setup
+ * puts the module in the state its cases need (loaded, or not loaded), so
+ * that no case depends on another having run before it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,12 +31,53 @@
 
 #include <linux/userfaultfd.h>
 
+/*
+ * -Wextra on the harness's own code: its SIGALRM handler leaves a parameter
+ * unused, and the wrapper of each TEST_F() keeps fork()'s result across its
+ * setjmp() (the only setjmp() in this program).
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
 #include "lib.h"
 
 #define SZ HELLO_BUF_SIZE
 
+/*
+ * For the cases that load or unload the module, loop over thousands of
+ * calls, sleep or wait for a held call: TCG runs 10-50 times slower than
+ * the hardware, and the harness's default is 30 s.
+ */
+#define SLOW_TIMEOUT	120	/* seconds */
+
 /* NULL, hidden from the compiler so it lets us pass it to read()/write() */
 static void *volatile nowhere;
+
+/* A fixture's setup: the module is loaded, by it or before (-EEXIST). */
+static void module_loaded(struct __test_metadata *_metadata)
+{
+	int ret = mod_load("");
+
+	if (ret == -EEXIST)
+		return;
+	ASSERT_EQ(0, ret) {
+		TH_LOG("finit_module(" HELLO_KO "): %s", strerror(-ret));
+	}
+}
+
+/* A fixture's setup: the module is not loaded; unload it if it is. */
+static void module_unloaded(struct __test_metadata *_metadata)
+{
+	int ret = mod_unload();
+
+	if (ret == -ENOENT)
+		return;
+	ASSERT_EQ(0, ret) {
+		TH_LOG("cannot unload " HELLO_MODULE ": %s", strerror(-ret));
+	}
+}
 
 /* Open the device with a known 64-byte pattern written at offset 0. */
 static int open_filled(int flags, const unsigned char *pat)
@@ -57,95 +100,144 @@ static int contents(int fd, unsigned char *out)
 
 /* ---- loading ---------------------------------------------------------- */
 
-static int t_load(void)
+/* setup: the module is not loaded */
+FIXTURE(load) {};
+
+FIXTURE_SETUP(load)
+{
+	module_unloaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(load)
+{
+}
+
+/* load: succeeds, one info line names /dev/hello0 and major:minor */
+TEST_F_TIMEOUT(load, one_info_line_names_node, SLOW_TIMEOUT)
 {
 	int kmsg = kmsg_mark(), ret;
 	struct stat st;
 	char want[128];
 
-	ASSERT(kmsg >= 0, "cannot open /dev/kmsg");
+	ASSERT_LE(0, kmsg);
 	ret = mod_load("");
-	errno = -ret;
-	ASSERT(ret == 0, "finit_module(" HELLO_KO ") failed");
-	ASSERT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, stat(HELLO_DEV, &st));
 	snprintf(want, sizeof(want),
 		 "%s: " HELLO_DEV " ready, major %u minor %u", HELLO_MODULE,
 		 major(st.st_rdev), minor(st.st_rdev));
 	/* one KERN_INFO line names the node and its numbers, nothing else */
-	ASSERT(kmsg_count(kmsg_since(kmsg), 6, want) == 1,
-	       "want one info line \"%s\"", want);
+	ASSERT_EQ(1, kmsg_count(kmsg_since(kmsg), 6, want)) {
+		TH_LOG("want one info line \"%s\"", want);
+	}
 	close(kmsg);
-	return 0;
 }
 
-static int t_node(void)
+/* setup: the module is loaded */
+FIXTURE(node) {};
+
+FIXTURE_SETUP(node)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(node)
+{
+}
+
+/* load: /dev/hello0, sysfs class and /proc/devices agree */
+TEST_F(node, sysfs_and_proc_devices_agree)
 {
 	char buf[64], line[128], want[64];
 	struct stat st;
 	FILE *f;
 	int fd, found = 0;
 
-	ASSERT(stat(HELLO_DEV, &st) == 0 && S_ISCHR(st.st_mode),
-	       HELLO_DEV " is not a character device");
+	ASSERT_EQ(0, stat(HELLO_DEV, &st));
+	ASSERT_TRUE(S_ISCHR(st.st_mode));
 	fd = open("/sys/class/" HELLO_MODULE "/hello0/dev", O_RDONLY);
-	ASSERT(fd >= 0, "no /sys/class/" HELLO_MODULE "/hello0");
+	ASSERT_LE(0, fd);
 	memset(buf, 0, sizeof(buf));
-	ASSERT(read(fd, buf, sizeof(buf) - 1) > 0, "read sysfs dev");
+	ASSERT_LT(0, read(fd, buf, sizeof(buf) - 1));
 	close(fd);
 	snprintf(want, sizeof(want), "%u:%u\n", major(st.st_rdev),
 		 minor(st.st_rdev));
-	EXPECT(strcmp(buf, want) == 0, "sysfs says %s, node is %s", buf, want);
-	EXPECT(minor(st.st_rdev) == 0, "minor %u", minor(st.st_rdev));
+	EXPECT_STREQ(want, buf);
+	EXPECT_EQ(0U, minor(st.st_rdev));
 
 	f = fopen("/proc/devices", "re");
-	ASSERT(f, "no /proc/devices");
+	ASSERT_NE(NULL, f);
 	snprintf(want, sizeof(want), "%3u %s\n", major(st.st_rdev),
 		 HELLO_MODULE);
 	while (fgets(line, sizeof(line), f))
 		found += strcmp(line, want) == 0;
 	fclose(f);
-	EXPECT(found == 1, "/proc/devices lacks \"%s\"", want);
-	return 0;
+	EXPECT_EQ(1, found) {
+		TH_LOG("/proc/devices lacks \"%s\"", want);
+	}
 }
 
-static int t_one_minor(void)
+/* load: the region has exactly one minor */
+TEST_F(node, one_minor)
 {
 	const char *node = "/tmp/hello1";
 	struct stat st;
-	int fd;
+	int fd, err;
 
-	ASSERT(stat(HELLO_DEV, &st) == 0, "no " HELLO_DEV);
+	ASSERT_EQ(0, stat(HELLO_DEV, &st));
 	unlink(node);
-	ASSERT(mknod(node, S_IFCHR | 0600,
-		     makedev(major(st.st_rdev), 1)) == 0, "mknod");
+	ASSERT_EQ(0, mknod(node, S_IFCHR | 0600,
+			   makedev(major(st.st_rdev), 1)));
 	fd = open(node, O_RDWR);
+	err = errno;
 	unlink(node);
-	ASSERT(fd < 0 && errno == ENXIO, "minor 1 opened: region too big");
-	return 0;
+	/* minor 1 must not open: the region would be too big */
+	ASSERT_EQ(-1, fd);
+	ASSERT_EQ(ENXIO, err);
 }
 
 /* ---- open and release -------------------------------------------------- */
 
-static int t_open_modes(void)
+/* setup: the module is loaded */
+FIXTURE(open) {};
+
+FIXTURE_SETUP(open)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(open)
+{
+}
+
+/* open: O_RDONLY, O_WRONLY and O_RDWR, access enforced */
+TEST_F(open, access_modes_enforced)
 {
 	unsigned char b[SZ];
 	int r = open(HELLO_DEV, O_RDONLY), w = open(HELLO_DEV, O_WRONLY);
 	int rw = open(HELLO_DEV, O_RDWR | O_NONBLOCK);
 
-	ASSERT(r >= 0 && w >= 0 && rw >= 0, "open in each access mode");
-	EXPECT(read(r, b, SZ) == SZ, "read O_RDONLY");
-	EXPECT(write(w, b, SZ) == SZ, "write O_WRONLY");
-	EXPECT(write(r, b, 1) < 0 && errno == EBADF, "write on O_RDONLY");
-	EXPECT(read(w, b, 1) < 0 && errno == EBADF, "read on O_WRONLY");
-	EXPECT(write(rw, b, 1) == 1 && pread(rw, b, 1, 0) == 1, "O_RDWR");
+	ASSERT_LE(0, r);
+	ASSERT_LE(0, w);
+	ASSERT_LE(0, rw);
+	EXPECT_EQ(SZ, read(r, b, SZ));
+	EXPECT_EQ(SZ, write(w, b, SZ));
+	EXPECT_EQ(-1, write(r, b, 1));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, read(w, b, 1));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(1, write(rw, b, 1));
+	EXPECT_EQ(1, pread(rw, b, 1, 0));
 	close(r);
 	close(w);
 	close(rw);
-	return 0;
 }
 
-/* Dirty freed objects first, so a kmalloc() in open() would show it. */
-static int t_fresh_open_zero(void)
+/*
+ * open: a fresh open reads 64 zero bytes (kzalloc)
+ * Dirty freed objects first, so a kmalloc() in open() would show it.
+ */
+TEST_F(open, fresh_open_reads_zeros)
 {
 	unsigned char ones[SZ], b[SZ];
 	int i, fd;
@@ -153,23 +245,25 @@ static int t_fresh_open_zero(void)
 	memset(ones, 0xff, SZ);
 	for (i = 0; i < 50; i++) {
 		fd = open_filled(O_RDWR, ones);
-		ASSERT(fd >= 0, "open+write");
+		ASSERT_LE(0, fd);
 		close(fd);
 	}
 	for (i = 0; i < 50; i++) {
 		fd = open(HELLO_DEV, O_RDONLY);
-		ASSERT(fd >= 0, "open");
+		ASSERT_LE(0, fd);
 		memset(b, 0x55, SZ);
-		ASSERT(read(fd, b, SZ) == SZ, "read");
+		ASSERT_EQ(SZ, read(fd, b, SZ));
 		close(fd);
-		for (int j = 0; j < SZ; j++)
-			ASSERT(b[j] == 0, "open %d byte %d is 0x%02x", i, j,
-			       b[j]);
+		for (int j = 0; j < SZ; j++) {
+			ASSERT_EQ(0, b[j]) {
+				TH_LOG("open %d byte %d", i, j);
+			}
+		}
 	}
-	return 0;
 }
 
-static int t_independent_opens(void)
+/* open: two opens have independent buffers */
+TEST_F(open, independent_buffers)
 {
 	unsigned char a[SZ], b[SZ], got[SZ];
 	int fa, fb;
@@ -178,14 +272,18 @@ static int t_independent_opens(void)
 	memset(b, 'b', SZ);
 	fa = open_filled(O_RDWR, a);
 	fb = open_filled(O_RDWR, b);
-	ASSERT(fa >= 0 && fb >= 0, "two opens");
-	ASSERT(contents(fa, got) == 0 && !memcmp(got, a, SZ), "a changed");
-	ASSERT(contents(fb, got) == 0 && !memcmp(got, b, SZ), "b changed");
+	ASSERT_LE(0, fa);
+	ASSERT_LE(0, fb);
+	ASSERT_EQ(0, contents(fa, got));
+	ASSERT_EQ(0, memcmp(got, a, SZ));
+	ASSERT_EQ(0, contents(fb, got));
+	ASSERT_EQ(0, memcmp(got, b, SZ));
 	close(fa);
-	ASSERT(contents(fb, got) == 0 && !memcmp(got, b, SZ),
-	       "closing a changed b");
+	ASSERT_EQ(0, contents(fb, got));
+	ASSERT_EQ(0, memcmp(got, b, SZ)) {
+		TH_LOG("closing a changed b");
+	}
 	close(fb);
-	return 0;
 }
 
 #define CG		"/sys/fs/cgroup"
@@ -243,6 +341,7 @@ static long cg_charge_of_opens(const char *path)
 }
 
 /*
+ * open: buffer charged to memcg (GFP_KERNEL_ACCOUNT), <= 128 bytes
  * The per-open object is kzalloc'd with __GFP_ACCOUNT: a kmalloc-cg cache.
  * Before 5.14 accounted objects share the plain kmalloc-N caches: there,
  * CG_OPENS opens of the device must charge a memory cgroup at least
@@ -250,49 +349,59 @@ static long cg_charge_of_opens(const char *path)
  * file objects are charged too).  Stock caching blurs a charge by at most
  * 32 pages per CPU, well under the CG_OPENS * 64 bytes that are looked for.
  */
-static int t_open_accounted(void)
+TEST_F_TIMEOUT(open, buffer_memcg_charged, SLOW_TIMEOUT)
 {
 	long before = slab_live("", NULL, 0), during, null, dev;
 	struct rlimit rl = { CG_OPENS + 64, CG_OPENS + 64 };
-	int fd = open(HELLO_DEV, O_RDONLY);
+	int fd = open(HELLO_DEV, O_RDONLY), ret;
 	char cache[64] = "", pid[16];
 	const char *size;
 	struct stat st;
 
-	ASSERT(before >= 0, "no slab allocation traces (slub_debug=U?)");
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, before) {
+		TH_LOG("no slab allocation traces (slub_debug=U?)");
+	}
+	ASSERT_LE(0, fd);
 	during = slab_live("", cache, sizeof(cache));
 	close(fd);
-	EXPECT(during == before + 1, "live module objects: %ld, then %ld",
-	       before, during);
+	EXPECT_EQ(before + 1, during) {
+		TH_LOG("live module objects: %ld, then %ld", before, during);
+	}
 	size = strrchr(cache, '-');
-	EXPECT(size && atoi(size + 1) > 0 && atoi(size + 1) <= 128,
-	       "object is in %s: over 128 bytes", cache);
+	EXPECT_TRUE(size && atoi(size + 1) > 0 && atoi(size + 1) <= 128) {
+		TH_LOG("object is in %s: over 128 bytes", cache);
+	}
 	if (!strncmp(cache, "kmalloc-cg-", 11) ||
 	    !stat("/sys/kernel/slab/kmalloc-cg-64", &st)) {
-		EXPECT(!strncmp(cache, "kmalloc-cg-", 11),
-		       "object is in %s, not a memcg-charged kmalloc-cg cache",
-		       cache);
-		return 0;
+		EXPECT_EQ(0, strncmp(cache, "kmalloc-cg-", 11)) {
+			TH_LOG("object is in %s, not a kmalloc-cg cache",
+			       cache);
+		}
+		return;
 	}
-	ASSERT(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE");
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	if (mount("cgroup2", CG, "cgroup2", 0, NULL) && errno != EBUSY)
-		ASSERT(0, "mount cgroup2 on " CG);
-	ASSERT(write_file(CG "/cgroup.subtree_control", "+memory") == 0 &&
-	       (mkdir(CG "/hello", 0755) == 0 || errno == EEXIST) &&
-	       write_file(CG "/hello/cgroup.procs", pid) == 0,
-	       "a memory cgroup " CG "/hello for this process");
+	ret = mount("cgroup2", CG, "cgroup2", 0, NULL);
+	ASSERT_TRUE(ret == 0 || errno == EBUSY) {
+		TH_LOG("mount cgroup2 on " CG ": %s", strerror(errno));
+	}
+	/* a memory cgroup CG/hello for this process */
+	ASSERT_EQ(0, write_file(CG "/cgroup.subtree_control", "+memory"));
+	ret = mkdir(CG "/hello", 0755);
+	ASSERT_TRUE(ret == 0 || errno == EEXIST);
+	ASSERT_EQ(0, write_file(CG "/hello/cgroup.procs", pid));
 	null = cg_charge_of_opens("/dev/null");
 	dev = cg_charge_of_opens(HELLO_DEV);
-	ASSERT(write_file(CG "/cgroup.procs", pid) == 0 &&
-	       rmdir(CG "/hello") == 0, "leave and remove " CG "/hello");
-	diag("%d opens charged %ld bytes (/dev/null: %ld)", CG_OPENS, dev,
-	     null);
-	EXPECT(null >= 0 && dev - null >= (long)CG_OPENS * HELLO_BUF_SIZE,
-	       "%d opens charged %ld bytes more than of /dev/null, not >= %d each",
-	       CG_OPENS, dev - null, HELLO_BUF_SIZE);
-	return 0;
+	/* leave and remove CG/hello */
+	ASSERT_EQ(0, write_file(CG "/cgroup.procs", pid));
+	ASSERT_EQ(0, rmdir(CG "/hello"));
+	TH_LOG("%d opens charged %ld bytes (/dev/null: %ld)", CG_OPENS, dev,
+	       null);
+	EXPECT_LE(0, null);
+	EXPECT_LE((long)CG_OPENS * HELLO_BUF_SIZE, dev - null) {
+		TH_LOG("%d opens: %ld bytes over /dev/null, not >= %d each",
+		       CG_OPENS, dev - null, HELLO_BUF_SIZE);
+	}
 }
 
 /* Whether the running kernel has the symbol NAME (/proc/kallsyms). */
@@ -310,14 +419,27 @@ static bool kernel_symbol(const char *name)
 	return found;
 }
 
+/* setup: the module is loaded */
+FIXTURE(release) {};
+
+FIXTURE_SETUP(release)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(release)
+{
+}
+
 /*
+ * release: buffer freed with kfree_sensitive
  * release() must wipe the buffer: a kprobe event on kfree_sensitive() sees
  * our close() call it.  It fires for every caller: pick our lines
  * ("comm-PID [cpu] ...").  Neither the function tracer nor record-cmd:
  * both arm the scheduler's tracepoints (to record command names), and
  * patching those while the other vCPU runs them has crashed 6.12 under TCG.
  */
-static int t_release_wipes(void)
+TEST_F_TIMEOUT(release, buffer_freed_with_kfree_sensitive, SLOW_TIMEOUT)
 {
 	const char *tr = "/sys/kernel/tracing";
 	static char trace[1 << 16];
@@ -331,21 +453,27 @@ static int t_release_wipes(void)
 		       write_file(path, val))
 #define EVENT "events/hello_kmalloc/wipe/enable"
 	if (kernel_symbol("__msan_warning"))
-		SKIP("KMSAN takes the registers ftrace saves for a kprobe as uninitialised");
+		SKIP(return,
+		     "KMSAN takes the registers ftrace saves for a kprobe as uninitialised");
 	snprintf(me, sizeof(me), "-%d ", getpid());
-	ASSERT(TR("tracing_on", "0") == 0, "no tracefs at %s", tr);
-	ASSERT(TR("options/record-cmd", "0") == 0 &&
-	       TR("kprobe_events", "p:hello_kmalloc/wipe kfree_sensitive") == 0 &&
-	       TR("trace", "") == 0 && TR(EVENT, "1") == 0,
-	       "a kprobe event on kfree_sensitive");
+	ASSERT_EQ(0, TR("tracing_on", "0")) {
+		TH_LOG("no tracefs at %s", tr);
+	}
+	/* a kprobe event on kfree_sensitive */
+	ASSERT_EQ(0, TR("options/record-cmd", "0"));
+	ASSERT_EQ(0, TR("kprobe_events",
+			"p:hello_kmalloc/wipe kfree_sensitive"));
+	ASSERT_EQ(0, TR("trace", ""));
+	ASSERT_EQ(0, TR(EVENT, "1"));
 	fd = open(HELLO_DEV, O_RDWR);
-	ASSERT(fd >= 0 && write(fd, "secret", 6) == 6, "open+write");
-	ASSERT(TR("tracing_on", "1") == 0, "tracing_on");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(6, write(fd, "secret", 6));
+	ASSERT_EQ(0, TR("tracing_on", "1"));
 	close(fd);
 	TR("tracing_on", "0");
 	snprintf(path, sizeof(path), "%s/trace", tr);
 	tfd = open(path, O_RDONLY);
-	ASSERT(tfd >= 0, "open trace");
+	ASSERT_LE(0, tfd);
 	while (len + 1 < sizeof(trace) &&
 	       (n = read(tfd, trace + len, sizeof(trace) - len - 1)) > 0)
 		len += n;
@@ -363,168 +491,219 @@ static int t_release_wipes(void)
 		found += memmem(line, end - line, me, strlen(me)) &&
 			 memmem(line, end - line, "kfree_sensitive", 15);
 	}
-	ASSERT(found, "close() freed the buffer without kfree_sensitive()");
-	return 0;
+	ASSERT_NE(0, found) {
+		TH_LOG("close() freed the buffer without kfree_sensitive()");
+	}
 }
 
 /* ---- read -------------------------------------------------------------- */
 
-static int t_read_full(void)
+/* setup: the module is loaded */
+FIXTURE(read) {};
+
+FIXTURE_SETUP(read)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(read)
+{
+}
+
+/* read: 64 bytes at 0, offset advances to 64 */
+TEST_F(read, all_64_at_0)
 {
 	unsigned char pat[SZ], got[SZ + 8];
 	int fd;
 
 	fill_seq(pat, SZ, 1);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(offset_of(fd) == 0, "pwrite moved the offset");
-	ASSERT(read(fd, got, sizeof(got)) == SZ, "read %zu", sizeof(got));
-	ASSERT(!memcmp(got, pat, SZ), "data differs");
-	ASSERT(offset_of(fd) == SZ, "offset after read");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, offset_of(fd)) {
+		TH_LOG("pwrite moved the offset");
+	}
+	ASSERT_EQ(SZ, read(fd, got, sizeof(got)));
+	ASSERT_EQ(0, memcmp(got, pat, SZ));
+	ASSERT_EQ(SZ, offset_of(fd));
 	close(fd);
-	return 0;
 }
 
-static int t_read_chunks(void)
+/* read: successive reads return successive chunks */
+TEST_F(read, successive_chunks)
 {
 	unsigned char pat[SZ], got[16];
 	int fd, i;
 
 	fill_seq(pat, SZ, 100);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, fd);
 	for (i = 0; i < 4; i++) {
-		ASSERT(read(fd, got, 16) == 16, "chunk %d", i);
-		ASSERT(!memcmp(got, pat + 16 * i, 16), "chunk %d data", i);
+		ASSERT_EQ(16, read(fd, got, 16)) {
+			TH_LOG("chunk %d", i);
+		}
+		ASSERT_EQ(0, memcmp(got, pat + 16 * i, 16)) {
+			TH_LOG("chunk %d data", i);
+		}
 	}
-	ASSERT(read(fd, got, 16) == 0, "EOF after 64 bytes");
+	ASSERT_EQ(0, read(fd, got, 16)) {
+		TH_LOG("no EOF after 64 bytes");
+	}
 	close(fd);
-	return 0;
 }
 
-static int t_read_short(void)
+/* read: at 60 returns the 4 bytes left */
+TEST_F(read, short_at_60)
 {
 	unsigned char pat[SZ], got[16];
 	int fd;
 
 	fill_seq(pat, SZ, 7);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 60, SEEK_SET) == 60, "seek 60");
-	ASSERT(read(fd, got, 10) == 4, "read 10 at 60");
-	ASSERT(!memcmp(got, pat + 60, 4), "data");
-	ASSERT(offset_of(fd) == SZ, "offset");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(60, lseek(fd, 60, SEEK_SET));
+	ASSERT_EQ(4, read(fd, got, 10));
+	ASSERT_EQ(0, memcmp(got, pat + 60, 4));
+	ASSERT_EQ(SZ, offset_of(fd));
 	close(fd);
-	return 0;
 }
 
-static int t_read_eof(void)
+/* read: at or past 64 returns 0 (EOF) */
+TEST_F(read, eof_at_or_past_64)
 {
 	static const off_t offs[] = { 64, 65, 1000, 1LL << 40 };
 	unsigned char got[SZ];
 	size_t i;
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, fd);
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
-		ASSERT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
-		ASSERT(read(fd, got, SZ) == 0, "read at %lld",
-		       (long long)offs[i]);
-		ASSERT(offset_of(fd) == offs[i], "EOF moved the offset");
-		ASSERT(pread(fd, got, SZ, offs[i]) == 0, "pread");
+		ASSERT_EQ(offs[i], lseek(fd, offs[i], SEEK_SET));
+		ASSERT_EQ(0, read(fd, got, SZ)) {
+			TH_LOG("read at %lld", (long long)offs[i]);
+		}
+		ASSERT_EQ(offs[i], offset_of(fd)) {
+			TH_LOG("EOF moved the offset");
+		}
+		ASSERT_EQ(0, pread(fd, got, SZ, offs[i])) {
+			TH_LOG("pread at %lld", (long long)offs[i]);
+		}
 	}
 	close(fd);
-	return 0;
 }
 
-static int t_read_zero_count(void)
+/* read: count 0 returns 0 */
+TEST_F(read, count_0)
 {
 	unsigned char got[1];
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 5, SEEK_SET) == 5, "seek");
-	ASSERT(read(fd, got, 0) == 0 && offset_of(fd) == 5, "read of 0");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(5, lseek(fd, 5, SEEK_SET));
+	ASSERT_EQ(0, read(fd, got, 0));
+	ASSERT_EQ(5, offset_of(fd));
 	close(fd);
-	return 0;
 }
 
-static int t_read_efault(void)
+/* read: bad buffer is EFAULT, offset unchanged */
+TEST_F(read, efault_offset_unchanged)
 {
 	unsigned char *ro;
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 3, SEEK_SET) == 3, "seek");
-	ASSERT(read(fd, nowhere, SZ) < 0 && errno == EFAULT, "read into NULL");
-	ASSERT(offset_of(fd) == 3, "failed read moved the offset");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(3, lseek(fd, 3, SEEK_SET));
+	/* into NULL */
+	ASSERT_EQ(-1, read(fd, nowhere, SZ));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(3, offset_of(fd));
+	/* into a read-only page */
 	ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT(ro != MAP_FAILED, "mmap");
-	ASSERT(read(fd, ro, SZ) < 0 && errno == EFAULT, "read into r/o page");
-	ASSERT(offset_of(fd) == 3, "failed read moved the offset");
+	ASSERT_NE(MAP_FAILED, ro);
+	ASSERT_EQ(-1, read(fd, ro, SZ));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(3, offset_of(fd));
 	close(fd);
-	return 0;
 }
 
 /*
+ * read: partly mapped buffer gets a short count
  * How far a user copy gets before the fault is the architecture's business:
  * x86 copies up to the unmapped page, arm64 stores 16 bytes at a time and
  * may copy as little as one byte.  The kernel only promises that a copy
  * stores something when anything can be stored, and reports what it did.
  */
-static int t_read_partial(void)
+TEST_F(read, partly_mapped_short_count)
 {
 	unsigned char pat[SZ], *edge = edge_buf(10);
 	ssize_t n;
 	int fd;
 
-	ASSERT(edge, "edge buffer");
+	ASSERT_NE(NULL, edge);
 	fill_seq(pat, SZ, 40);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 2, SEEK_SET) == 2, "seek");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(2, lseek(fd, 2, SEEK_SET));
+	/* 64 bytes into 10 mapped ones */
 	n = read(fd, edge, SZ);
-	ASSERT(n >= 1 && n <= 10, "read 64 into 10 mapped bytes: %zd", n);
-	diag("read copied %zd of the 10 bytes before the hole", n);
-	ASSERT(!memcmp(edge, pat + 2, n), "data");
-	ASSERT(offset_of(fd) == 2 + n, "offset advanced by what was copied");
+	ASSERT_LE(1, n);
+	ASSERT_GE(10, n);
+	TH_LOG("read copied %zd of the 10 bytes before the hole", n);
+	ASSERT_EQ(0, memcmp(edge, pat + 2, n));
+	/* the offset advanced by what was copied */
+	ASSERT_EQ(2 + n, offset_of(fd));
 	close(fd);
-	return 0;
 }
 
 /* ---- write ------------------------------------------------------------- */
 
-static int t_write_zero_count(void)
+/* setup: the module is loaded */
+FIXTURE(write) {};
+
+FIXTURE_SETUP(write)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(write)
+{
+}
+
+/* write: count 0 returns 0, even at 64 */
+TEST_F(write, count_0_even_at_64)
 {
 	unsigned char pat[SZ], got[SZ];
 	int fd;
 
 	fill_seq(pat, SZ, 1);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(write(fd, "x", 0) == 0 && offset_of(fd) == 0, "write 0 at 0");
-	ASSERT(lseek(fd, 64, SEEK_SET) == 64, "seek");
-	ASSERT(write(fd, "x", 0) == 0, "write 0 at 64 must be 0, not ENOSPC");
-	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, write(fd, "x", 0));
+	ASSERT_EQ(0, offset_of(fd));
+	ASSERT_EQ(64, lseek(fd, 64, SEEK_SET));
+	/* 0, not ENOSPC */
+	ASSERT_EQ(0, write(fd, "x", 0));
+	ASSERT_EQ(0, contents(fd, got));
+	ASSERT_EQ(0, memcmp(got, pat, SZ));
 	close(fd);
-	return 0;
 }
 
-static int t_write_full(void)
+/* write: 64 bytes at 0 (72 asked), offset 64 */
+TEST_F(write, stores_64_of_72_at_0)
 {
 	unsigned char pat[SZ + 8], got[SZ];
 	int fd = open(HELLO_DEV, O_RDWR);
 
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, fd);
 	fill_seq(pat, sizeof(pat), 9);
-	ASSERT(write(fd, pat, sizeof(pat)) == SZ, "write 72");
-	ASSERT(offset_of(fd) == SZ, "offset");
-	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
+	ASSERT_EQ(SZ, write(fd, pat, sizeof(pat)));
+	ASSERT_EQ(SZ, offset_of(fd));
+	ASSERT_EQ(0, contents(fd, got));
+	ASSERT_EQ(0, memcmp(got, pat, SZ));
 	close(fd);
-	return 0;
 }
 
-static int t_write_short(void)
+/* write: at 60 stores the 4 bytes that fit */
+TEST_F(write, short_at_60)
 {
 	unsigned char pat[SZ], got[SZ], src[10];
 	int fd;
@@ -532,17 +711,18 @@ static int t_write_short(void)
 	memset(pat, '.', SZ);
 	memset(src, '#', sizeof(src));
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 60, SEEK_SET) == 60, "seek");
-	ASSERT(write(fd, src, 10) == 4, "write 10 at 60");
-	ASSERT(offset_of(fd) == SZ, "offset");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(60, lseek(fd, 60, SEEK_SET));
+	ASSERT_EQ(4, write(fd, src, 10));
+	ASSERT_EQ(SZ, offset_of(fd));
 	memset(pat + 60, '#', 4);
-	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "data");
+	ASSERT_EQ(0, contents(fd, got));
+	ASSERT_EQ(0, memcmp(got, pat, SZ));
 	close(fd);
-	return 0;
 }
 
-static int t_write_enospc(void)
+/* write: at or past 64 is ENOSPC, nothing changes */
+TEST_F(write, enospc_at_or_past_64)
 {
 	static const off_t offs[] = { 64, 65, 1000, 1LL << 40 };
 	unsigned char pat[SZ], got[SZ];
@@ -551,180 +731,233 @@ static int t_write_enospc(void)
 
 	fill_seq(pat, SZ, 3);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, fd);
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
-		ASSERT(lseek(fd, offs[i], SEEK_SET) == offs[i], "seek");
-		ASSERT(write(fd, "x", 1) < 0 && errno == ENOSPC,
-		       "write at %lld", (long long)offs[i]);
-		ASSERT(offset_of(fd) == offs[i], "offset moved");
-		ASSERT(pwrite(fd, "x", 1, offs[i]) < 0 && errno == ENOSPC,
-		       "pwrite");
+		ASSERT_EQ(offs[i], lseek(fd, offs[i], SEEK_SET));
+		ASSERT_EQ(-1, write(fd, "x", 1)) {
+			TH_LOG("write at %lld", (long long)offs[i]);
+		}
+		ASSERT_EQ(ENOSPC, errno);
+		ASSERT_EQ(offs[i], offset_of(fd));
+		ASSERT_EQ(-1, pwrite(fd, "x", 1, offs[i])) {
+			TH_LOG("pwrite at %lld", (long long)offs[i]);
+		}
+		ASSERT_EQ(ENOSPC, errno);
 	}
-	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ), "changed");
+	ASSERT_EQ(0, contents(fd, got));
+	ASSERT_EQ(0, memcmp(got, pat, SZ));
 	close(fd);
-	return 0;
 }
 
-static int t_write_efault(void)
+/* write: bad buffer is EFAULT, buffer and offset unchanged */
+TEST_F(write, efault_nothing_changes)
 {
 	unsigned char pat[SZ], got[SZ];
 	int fd;
 
 	fill_seq(pat, SZ, 11);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 8, SEEK_SET) == 8, "seek");
-	ASSERT(write(fd, nowhere, 16) < 0 && errno == EFAULT, "write from NULL");
-	ASSERT(offset_of(fd) == 8, "offset moved");
-	ASSERT(contents(fd, got) == 0 && !memcmp(got, pat, SZ),
-	       "failed write changed the buffer");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(8, lseek(fd, 8, SEEK_SET));
+	/* from NULL */
+	ASSERT_EQ(-1, write(fd, nowhere, 16));
+	ASSERT_EQ(EFAULT, errno);
+	ASSERT_EQ(8, offset_of(fd));
+	ASSERT_EQ(0, contents(fd, got));
+	ASSERT_EQ(0, memcmp(got, pat, SZ)) {
+		TH_LOG("failed write changed the buffer");
+	}
 	close(fd);
-	return 0;
 }
 
-/* copy_from_user() zero-fills its tail: none of that may reach the buffer */
-static int t_write_partial(void)
+/*
+ * write: partly mapped source stores exactly what it reports
+ * copy_from_user() zero-fills its tail: none of that may reach the buffer.
+ */
+TEST_F(write, partly_mapped_stores_what_it_reports)
 {
 	unsigned char pat[SZ], got[SZ], *edge = edge_buf(10);
 	ssize_t n;
 	int fd, i;
 
-	ASSERT(edge, "edge buffer");
+	ASSERT_NE(NULL, edge);
 	memset(edge, 'E', 10);
 	fill_seq(pat, SZ, 128);
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 5, SEEK_SET) == 5, "seek");
-	n = write(fd, edge, 30);	/* 1 to 10: see t_read_partial() */
-	ASSERT(n >= 1 && n <= 10, "write 30 from 10 mapped bytes: %zd", n);
-	diag("write copied %zd of the 10 bytes before the hole", n);
-	ASSERT(offset_of(fd) == 5 + n, "offset");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(5, lseek(fd, 5, SEEK_SET));
+	/* 30 from 10 mapped bytes: 1 to 10 (read.partly_mapped_short_count) */
+	n = write(fd, edge, 30);
+	ASSERT_LE(1, n);
+	ASSERT_GE(10, n);
+	TH_LOG("write copied %zd of the 10 bytes before the hole", n);
+	ASSERT_EQ(5 + n, offset_of(fd));
 	memset(pat + 5, 'E', n);
-	ASSERT(contents(fd, got) == 0, "pread");
-	for (i = 0; i < SZ; i++)
-		ASSERT(got[i] == pat[i], "byte %d is 0x%02x, want 0x%02x", i,
-		       got[i], pat[i]);
+	ASSERT_EQ(0, contents(fd, got));
+	for (i = 0; i < SZ; i++) {
+		ASSERT_EQ(pat[i], got[i]) {
+			TH_LOG("byte %d", i);
+		}
+	}
 	close(fd);
-	return 0;
 }
 
 /* ---- llseek (default_llseek; the node's size is 0) --------------------- */
 
-static int t_seek_set(void)
+/* setup: the module is loaded */
+FIXTURE(llseek) {};
+
+FIXTURE_SETUP(llseek)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(llseek)
+{
+}
+
+/* llseek: SEEK_SET to 0..LLONG_MAX */
+TEST_F(llseek, seek_set_up_to_llong_max)
 {
 	static const off_t offs[] = { 0, 1, 63, 64, 65, 1LL << 40, LLONG_MAX };
 	int fd = open(HELLO_DEV, O_RDONLY);
 	size_t i;
 
-	ASSERT(fd >= 0, "open");
-	for (i = 0; i < ARRAY_SIZE(offs); i++)
-		ASSERT(lseek(fd, offs[i], SEEK_SET) == offs[i] &&
-		       offset_of(fd) == offs[i], "SEEK_SET %lld",
-		       (long long)offs[i]);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		ASSERT_EQ(offs[i], lseek(fd, offs[i], SEEK_SET));
+		ASSERT_EQ(offs[i], offset_of(fd));
+	}
 	close(fd);
-	return 0;
 }
 
-static int t_seek_cur(void)
+/* llseek: SEEK_CUR forward and back */
+TEST_F(llseek, seek_cur_forward_and_back)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 10, SEEK_CUR) == 10, "+10");
-	ASSERT(lseek(fd, 5, SEEK_CUR) == 15, "+5");
-	ASSERT(lseek(fd, -15, SEEK_CUR) == 0, "-15");
-	ASSERT(lseek(fd, 100, SEEK_CUR) == 100, "+100");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(10, lseek(fd, 10, SEEK_CUR));
+	ASSERT_EQ(15, lseek(fd, 5, SEEK_CUR));
+	ASSERT_EQ(0, lseek(fd, -15, SEEK_CUR));
+	ASSERT_EQ(100, lseek(fd, 100, SEEK_CUR));
 	close(fd);
-	return 0;
 }
 
-static int t_seek_negative(void)
+/* llseek: a negative result is EINVAL, offset unchanged */
+TEST_F(llseek, negative_einval_offset_unchanged)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 20, SEEK_SET) == 20, "seek");
-	ASSERT(lseek(fd, -1, SEEK_SET) < 0 && errno == EINVAL, "SEEK_SET -1");
-	ASSERT(lseek(fd, -21, SEEK_CUR) < 0 && errno == EINVAL, "SEEK_CUR");
-	ASSERT(lseek(fd, -1, SEEK_END) < 0 && errno == EINVAL, "SEEK_END -1");
-	ASSERT(lseek(fd, LLONG_MAX, SEEK_SET) == LLONG_MAX &&
-	       lseek(fd, 1, SEEK_CUR) < 0 && errno == EINVAL,
-	       "SEEK_CUR past LLONG_MAX");
-	ASSERT(lseek(fd, 20, SEEK_SET) == 20, "seek");
-	ASSERT(offset_of(fd) == 20, "failed seeks moved the offset");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(20, lseek(fd, 20, SEEK_SET));
+	ASSERT_EQ(-1, lseek(fd, -1, SEEK_SET));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, lseek(fd, -21, SEEK_CUR));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, lseek(fd, -1, SEEK_END));
+	ASSERT_EQ(EINVAL, errno);
+	/* SEEK_CUR past LLONG_MAX */
+	ASSERT_EQ(LLONG_MAX, lseek(fd, LLONG_MAX, SEEK_SET));
+	ASSERT_EQ(-1, lseek(fd, 1, SEEK_CUR));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(20, lseek(fd, 20, SEEK_SET));
+	ASSERT_EQ(20, offset_of(fd)) {
+		TH_LOG("failed seeks moved the offset");
+	}
 	close(fd);
-	return 0;
 }
 
-static int t_seek_end(void)
+/* llseek: SEEK_END is relative to size 0 */
+TEST_F(llseek, seek_end_from_size_0)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	ASSERT(fd >= 0, "open");
-	ASSERT(lseek(fd, 0, SEEK_END) == 0, "SEEK_END 0 is 0: size is 0");
-	ASSERT(lseek(fd, 10, SEEK_END) == 10, "SEEK_END 10");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_END));
+	ASSERT_EQ(10, lseek(fd, 10, SEEK_END));
 	close(fd);
-	return 0;
 }
 
-static int t_seek_whence(void)
+/* llseek: bad whence EINVAL, SEEK_DATA/SEEK_HOLE ENXIO */
+TEST_F(llseek, bad_whence)
 {
 	int fd = open(HELLO_DEV, O_RDONLY);
 
-	ASSERT(fd >= 0, "open");
-	EXPECT(lseek(fd, 0, 5) < 0 && errno == EINVAL, "whence 5");
-	EXPECT(lseek(fd, 0, SEEK_DATA) < 0 && errno == ENXIO, "SEEK_DATA");
-	EXPECT(lseek(fd, 0, SEEK_HOLE) < 0 && errno == ENXIO, "SEEK_HOLE");
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, lseek(fd, 0, 5));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, lseek(fd, 0, SEEK_DATA));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(-1, lseek(fd, 0, SEEK_HOLE));
+	EXPECT_EQ(ENXIO, errno);
 	close(fd);
-	return 0;
 }
 
 /* ---- pread, pwrite, readv, writev --------------------------------------- */
 
-static int t_pread_pwrite(void)
+/* setup: the module is loaded */
+FIXTURE(rw) {};
+
+FIXTURE_SETUP(rw)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(rw)
+{
+}
+
+/* pread/pwrite: same rules, file offset untouched */
+TEST_F(rw, pread_pwrite_keep_offset)
 {
 	unsigned char pat[SZ], got[SZ];
 	int fd = open(HELLO_DEV, O_RDWR);
 
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, fd);
 	fill_seq(pat, SZ, 50);
-	ASSERT(lseek(fd, 7, SEEK_SET) == 7, "seek");
-	ASSERT(pwrite(fd, pat, 40, 20) == 40, "pwrite 40 at 20");
-	ASSERT(pwrite(fd, pat, 10, 60) == 4, "pwrite 10 at 60");
-	ASSERT(pread(fd, got, 30, 20) == 30 && !memcmp(got, pat, 30),
-	       "pread 30 at 20");
-	ASSERT(pread(fd, got, 10, 60) == 4 && !memcmp(got, pat, 4),
-	       "pread 10 at 60");
-	ASSERT(pread(fd, got, 1, -1) < 0 && errno == EINVAL, "pread at -1");
-	ASSERT(pwrite(fd, got, 1, -1) < 0 && errno == EINVAL, "pwrite at -1");
-	ASSERT(offset_of(fd) == 7, "pread/pwrite moved the offset");
+	ASSERT_EQ(7, lseek(fd, 7, SEEK_SET));
+	ASSERT_EQ(40, pwrite(fd, pat, 40, 20));
+	ASSERT_EQ(4, pwrite(fd, pat, 10, 60));
+	ASSERT_EQ(30, pread(fd, got, 30, 20));
+	ASSERT_EQ(0, memcmp(got, pat, 30));
+	ASSERT_EQ(4, pread(fd, got, 10, 60));
+	ASSERT_EQ(0, memcmp(got, pat, 4));
+	ASSERT_EQ(-1, pread(fd, got, 1, -1));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, pwrite(fd, got, 1, -1));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(7, offset_of(fd)) {
+		TH_LOG("pread/pwrite moved the offset");
+	}
 	close(fd);
-	return 0;
 }
 
-static int t_readv_writev(void)
+/* readv/writev: same rules across iovecs */
+TEST_F(rw, readv_writev_across_iovecs)
 {
 	unsigned char a[20], b[20], c[30], got[SZ], want[SZ];
 	struct iovec w[] = { { a, 20 }, { b, 20 }, { c, 30 } };
 	struct iovec r[] = { { got, 32 }, { got + 32, 32 } };
 	int fd = open(HELLO_DEV, O_RDWR);
 
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, fd);
 	memset(a, 'a', 20);
 	memset(b, 'b', 20);
 	memset(c, 'c', 30);
-	ASSERT(writev(fd, w, 3) == SZ, "writev 70 stores 64");
-	ASSERT(offset_of(fd) == SZ, "offset");
+	/* writev of 70 stores 64 */
+	ASSERT_EQ(SZ, writev(fd, w, 3));
+	ASSERT_EQ(SZ, offset_of(fd));
 	memcpy(want, a, 20);
 	memcpy(want + 20, b, 20);
 	memcpy(want + 40, c, 24);
-	ASSERT(lseek(fd, 0, SEEK_SET) == 0, "seek");
-	ASSERT(readv(fd, r, 2) == SZ && !memcmp(got, want, SZ), "readv");
-	ASSERT(preadv(fd, r, 2, 48) == 16 && !memcmp(got, want + 48, 16),
-	       "preadv at 48");
-	ASSERT(pwritev(fd, w, 1, 60) == 4, "pwritev at 60");
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	ASSERT_EQ(SZ, readv(fd, r, 2));
+	ASSERT_EQ(0, memcmp(got, want, SZ));
+	ASSERT_EQ(16, preadv(fd, r, 2, 48));
+	ASSERT_EQ(0, memcmp(got, want + 48, 16));
+	ASSERT_EQ(4, pwritev(fd, w, 1, 60));
 	close(fd);
-	return 0;
 }
 
 /* ---- concurrency on one shared file ------------------------------------- */
@@ -876,9 +1109,10 @@ static int stall_end(struct stall *s, struct call *a, struct call *b,
  * in the call, and has not returned HOLD_USEC later.  Without
  * FMODE_ATOMIC_POS, B takes the offset A has not moved yet and returns at
  * once.  Once the fault is resolved, A has read the first half and B goes
- * on from there: the offset is consumed once.
+ * on from there: the offset is consumed once.  Only this thread checks:
+ * A and B make their call and nothing else.
  */
-static int offset_held(long nr)
+static void offset_held(struct __test_metadata *_metadata, long nr)
 {
 	unsigned char pat[SZ], got[SZ / 2];
 	struct call a, b;
@@ -890,55 +1124,74 @@ static int offset_held(long nr)
 	fill_seq(pat, SZ, 1);
 	memset(got, 0, sizeof(got));
 	fd = open_filled(O_RDWR, pat);
-	ASSERT(fd >= 0, "open");
-	ASSERT(stall_init(&s) == 0, "userfaultfd: every kernel we boot has it");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, stall_init(&s)) {
+		TH_LOG("userfaultfd: every kernel we boot has it");
+	}
 	a = (struct call){ .nr = SYS_read,
 			   .arg = { fd, (long)s.page, SZ / 2 } };
 	if (nr == SYS_read)
 		b = (struct call){ .nr = nr, .arg = { fd, (long)got, SZ / 2 } };
 	else
 		b = (struct call){ .nr = nr, .arg = { fd, 0, SEEK_CUR } };
-	ASSERT(call_start(&a) == 0, "pthread_create");
+	ASSERT_EQ(0, call_start(&a));
 	held = stall_held(&s, &a);
 	if (held) {
-		ASSERT(call_start(&b) == 0, "pthread_create");
+		ASSERT_EQ(0, call_start(&b));
 		call_wait(&b, true);
 		if (!b.done)
 			usleep(HOLD_USEC);
-		EXPECT(!b.done && call_asleep(&b),
-		       "%s (%s %ld) did not wait for the held read()",
-		       what, b.done ? "returned" : "not asleep", b.ret);
+		EXPECT_TRUE(!b.done && call_asleep(&b)) {
+			TH_LOG("%s (%s %ld) did not wait for the held read()",
+			       what, b.done ? "returned" : "not asleep",
+			       b.ret);
+		}
 	}
-	EXPECT(stall_end(&s, &a, &b, held) == 0, "UFFDIO_ZEROPAGE");
-	ASSERT(held, "read() into a missing page returned %ld, not held",
-	       a.ret);
-	EXPECT(a.ret == SZ / 2 && !memcmp(s.page, pat, SZ / 2),
-	       "the held read() returned %ld, not the first %d bytes", a.ret,
-	       SZ / 2);
+	EXPECT_EQ(0, stall_end(&s, &a, &b, held)) {
+		TH_LOG("UFFDIO_ZEROPAGE");
+	}
+	ASSERT_TRUE(held) {
+		TH_LOG("read() into a missing page returned %ld, not held",
+		       a.ret);
+	}
+	/* the held read() returned the first half */
+	EXPECT_EQ(SZ / 2, a.ret);
+	EXPECT_EQ(0, memcmp(s.page, pat, SZ / 2));
+	/* the call after it went on from there */
+	EXPECT_EQ(SZ / 2, b.ret);
 	if (nr == SYS_read)
-		EXPECT(b.ret == SZ / 2 && !memcmp(got, pat + SZ / 2, SZ / 2),
-		       "the read() after it returned %ld, not the last %d",
-		       b.ret, SZ / 2);
-	else
-		EXPECT(b.ret == SZ / 2, "lseek() returned %ld, not %d", b.ret,
-		       SZ / 2);
-	EXPECT(offset_of(fd) == (nr == SYS_read ? SZ : SZ / 2), "offset %lld",
-	       (long long)offset_of(fd));
+		EXPECT_EQ(0, memcmp(got, pat + SZ / 2, SZ / 2));
+	EXPECT_EQ(nr == SYS_read ? SZ : SZ / 2, offset_of(fd));
 	close(fd);
-	return 0;
 }
 
-static int t_read_held_read(void)
+/* setup: the module is loaded */
+FIXTURE(shared) {};
+
+FIXTURE_SETUP(shared)
 {
-	return offset_held(SYS_read);
+	module_loaded(_metadata);
 }
 
-static int t_read_held_lseek(void)
+FIXTURE_TEARDOWN(shared)
 {
-	return offset_held(SYS_lseek);
+}
+
+/* shared file: read() waits for a read() held in a page fault */
+TEST_F_TIMEOUT(shared, read_waits_for_held_read, SLOW_TIMEOUT)
+{
+	offset_held(_metadata, SYS_read);
+}
+
+/* shared file: lseek() waits for a read() held in a page fault */
+TEST_F_TIMEOUT(shared, lseek_waits_for_held_read, SLOW_TIMEOUT)
+{
+	offset_held(_metadata, SYS_lseek);
 }
 
 /*
+ * shared file: while a write() is held in a page fault, pread() sees the
+ * old bytes
  * A pwrite() whose source runs into the missing page waits in its fault
  * inside copy_from_user(), half of its data fetched.  The driver fetches
  * into a bounce buffer, stores nothing before it has all of it, and holds
@@ -946,7 +1199,7 @@ static int t_read_held_lseek(void)
  * (The store itself, under the lock, has no such pause to hold a write
  * in: the torn-read cases race for it.)
  */
-static int t_write_held(void)
+TEST_F_TIMEOUT(shared, pread_sees_old_bytes_during_held_write, SLOW_TIMEOUT)
 {
 	unsigned char old[SZ], new[SZ], got[SZ];
 	struct call a, b;
@@ -959,29 +1212,40 @@ static int t_write_held(void)
 	memset(new + SZ / 2, 0, SZ / 2);	/* from the zeroed page */
 	memset(got, 0, SZ);
 	fd = open_filled(O_RDWR, old);
-	ASSERT(fd >= 0, "open");
-	ASSERT(stall_init(&s) == 0, "userfaultfd: every kernel we boot has it");
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, stall_init(&s)) {
+		TH_LOG("userfaultfd: every kernel we boot has it");
+	}
 	memcpy(s.page - SZ / 2, new, SZ / 2);
 	a = (struct call){ .nr = SYS_pwrite64,
 			   .arg = { fd, (long)(s.page - SZ / 2), SZ, 0 } };
 	b = (struct call){ .nr = SYS_pread64, .arg = { fd, (long)got, SZ, 0 } };
-	ASSERT(call_start(&a) == 0, "pthread_create");
+	ASSERT_EQ(0, call_start(&a));
 	held = stall_held(&s, &a);
 	if (held) {
-		ASSERT(call_start(&b) == 0, "pthread_create");
+		ASSERT_EQ(0, call_start(&b));
 		call_wait(&b, false);
-		EXPECT(b.done, "pread() waits for the held pwrite()");
-		EXPECT(!b.done || (b.ret == SZ && !memcmp(got, old, SZ)),
-		       "pread() returned %ld, not the old bytes", b.ret);
+		EXPECT_TRUE(atomic_load(&b.done)) {
+			TH_LOG("pread() waits for the held pwrite()");
+		}
+		if (b.done) {
+			/* the old bytes */
+			EXPECT_EQ(SZ, b.ret);
+			EXPECT_EQ(0, memcmp(got, old, SZ));
+		}
 	}
-	EXPECT(stall_end(&s, &a, &b, held) == 0, "UFFDIO_ZEROPAGE");
-	ASSERT(held, "pwrite() from a missing page returned %ld, not held",
-	       a.ret);
-	EXPECT(a.ret == SZ, "the held pwrite() returned %ld", a.ret);
-	EXPECT(contents(fd, got) == 0 && !memcmp(got, new, SZ),
-	       "after the pwrite(), not its 64 bytes");
+	EXPECT_EQ(0, stall_end(&s, &a, &b, held)) {
+		TH_LOG("UFFDIO_ZEROPAGE");
+	}
+	ASSERT_TRUE(held) {
+		TH_LOG("pwrite() from a missing page returned %ld, not held",
+		       a.ret);
+	}
+	EXPECT_EQ(SZ, a.ret);
+	/* after the pwrite(), its 64 bytes */
+	EXPECT_EQ(0, contents(fd, got));
+	EXPECT_EQ(0, memcmp(got, new, SZ));
 	close(fd);
-	return 0;
 }
 
 struct race {
@@ -1061,58 +1325,76 @@ static void *race_reader(void *arg)
 	return NULL;
 }
 
-/* Two readers against the writers that share r->fd; 0 if none tore. */
+/*
+ * Two readers against the writers that share r->fd, until the deadline;
+ * -1 if they cannot start.  The caller checks what they saw once its
+ * writers are stopped: none may outlive the case.
+ */
 static int read_race(struct race *r)
 {
 	pthread_t t[2];
-	int i;
+	int i, n;
 
-	for (i = 0; i < 2; i++)
-		ASSERT(pthread_create(&t[i], NULL, race_reader, r) == 0,
-		       "pthread_create");
-	for (i = 0; i < 2; i++)
+	for (n = 0; n < 2; n++)
+		if (pthread_create(&t[n], NULL, race_reader, r))
+			break;
+	for (i = 0; i < n; i++)
 		pthread_join(t[i], NULL);
-	diag("%ld reads, %ld torn", (long)r->reads, (long)r->torn);
-	ASSERT(r->errors == 0, "%ld failed calls", (long)r->errors);
-	ASSERT(r->torn == 0, "%ld of %ld reads were torn", (long)r->torn,
-	       (long)r->reads);
-	return 0;
+	return n == 2 ? 0 : -1;
 }
 
-static int t_threads_no_torn_reads(void)
+/* What the readers of a read_race() saw: no failed call, no torn read. */
+static void race_judge(struct __test_metadata *_metadata, struct race *r)
+{
+	long reads = atomic_load(&r->reads), torn = atomic_load(&r->torn);
+
+	TH_LOG("%ld reads, %ld torn", reads, torn);
+	EXPECT_EQ(0, atomic_load(&r->errors));
+	EXPECT_EQ(0, torn) {
+		TH_LOG("%ld of %ld reads were torn", torn, reads);
+	}
+}
+
+/* shared file: threads never see a torn 64-byte read */
+TEST_F_TIMEOUT(shared, threads_never_see_torn_read, SLOW_TIMEOUT)
 {
 	struct race r = { .fd = open(HELLO_DEV, O_RDWR) };
 	unsigned char a[SZ];
 	pthread_t t[2];
 	int i, ret;
 
-	ASSERT(r.fd >= 0, "open");
+	ASSERT_LE(0, r.fd);
 	memset(a, 'A', SZ);
-	ASSERT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
-	for (i = 0; i < 2; i++)
-		ASSERT(pthread_create(&t[i], NULL, race_writer, &r) == 0,
-		       "pthread_create");
+	ASSERT_EQ(SZ, pwrite(r.fd, a, SZ, 0));
+	for (i = 0; i < 2; i++) {
+		ret = pthread_create(&t[i], NULL, race_writer, &r);
+		ASSERT_EQ(0, ret);
+	}
 	ret = read_race(&r);
 	atomic_store(&r.stop, 1);
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	close(r.fd);
-	return ret;
+	ASSERT_EQ(0, ret) {
+		TH_LOG("pthread_create");
+	}
+	race_judge(_metadata, &r);
 }
 
-static int t_fork_no_torn_reads(void)
+/* shared file: forked writers never tear a 64-byte read */
+TEST_F_TIMEOUT(shared, forked_writers_never_tear_read, SLOW_TIMEOUT)
 {
 	struct race r = { .fd = open(HELLO_DEV, O_RDWR) };
 	unsigned char a[SZ];
 	pid_t kids[2];
 	int i, status, ret, bad = 0;
 
-	ASSERT(r.fd >= 0, "open");
+	ASSERT_LE(0, r.fd);
 	memset(a, 'A', SZ);
-	ASSERT(pwrite(r.fd, a, SZ, 0) == SZ, "pwrite");
+	ASSERT_EQ(SZ, pwrite(r.fd, a, SZ, 0));
 	for (i = 0; i < 2; i++) {
 		kids[i] = fork();
-		ASSERT(kids[i] >= 0, "fork");
+		ASSERT_LE(0, kids[i]);
 		if (kids[i] == 0) {
 			race_writer(&r);	/* until killed */
 			_exit(0);
@@ -1126,23 +1408,42 @@ static int t_fork_no_torn_reads(void)
 			bad++;
 	}
 	close(r.fd);
-	ASSERT(!bad, "a writer child died on its own");
-	return ret;
+	ASSERT_EQ(0, bad) {
+		TH_LOG("a writer child died on its own");
+	}
+	ASSERT_EQ(0, ret) {
+		TH_LOG("pthread_create");
+	}
+	race_judge(_metadata, &r);
 }
 
 /* ---- no ioctl, no mmap -------------------------------------------------- */
 
-static int t_no_ioctl_mmap(void)
+/* setup: the module is loaded */
+FIXTURE(unsupported) {};
+
+FIXTURE_SETUP(unsupported)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(unsupported)
+{
+}
+
+/* no ioctl (ENOTTY), no mmap (ENODEV) */
+TEST_F(unsupported, no_ioctl_no_mmap)
 {
 	int fd = open(HELLO_DEV, O_RDWR), arg = 0;
 
-	ASSERT(fd >= 0, "open");
-	EXPECT(ioctl(fd, FIONREAD, &arg) < 0 && errno == ENOTTY, "FIONREAD");
-	EXPECT(ioctl(fd, 0x4801, 0) < 0 && errno == ENOTTY, "ioctl");
-	EXPECT(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED &&
-	       errno == ENODEV, "mmap");
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, FIONREAD, &arg));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(fd, 0x4801, 0));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(ENODEV, errno);
 	close(fd);
-	return 0;
 }
 
 /* ---- dmesg stays quiet unless dynamic debug is asked for ----------------- */
@@ -1161,67 +1462,142 @@ static int exercise(void)
 	return close(fd);
 }
 
-static int t_quiet_by_default(void)
-{
-	int fd = kmsg_mark();
+/*
+ * setup: the module is not loaded; each case loads it with the dyndbg it
+ * is about, and the teardown unloads it again, so that dyndbg=+p never
+ * outlives its case.
+ */
+FIXTURE(dmesg) {};
 
-	ASSERT(fd >= 0 && exercise() == 0, "open/write/read/close");
-	ASSERT(kmsg_count(kmsg_since(fd), -1, HELLO_MODULE) == 0,
-	       "open/read/write/close logged without dyndbg");
+FIXTURE_SETUP(dmesg)
+{
+	module_unloaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(dmesg)
+{
+	mod_unload();
+}
+
+/* dmesg: no per-call messages without dynamic debug */
+TEST_F_TIMEOUT(dmesg, quiet_without_dyndbg, SLOW_TIMEOUT)
+{
+	int fd;
+
+	ASSERT_EQ(0, mod_load(""));
+	fd = kmsg_mark();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, exercise()) {
+		TH_LOG("open/write/read/close");
+	}
+	ASSERT_EQ(0, kmsg_count(kmsg_since(fd), -1, HELLO_MODULE)) {
+		TH_LOG("open/read/write/close logged without dyndbg");
+	}
 	close(fd);
-	return 0;
+}
+
+/* dmesg: dyndbg=+p logs open, write, read and release */
+TEST_F_TIMEOUT(dmesg, dyndbg_logs_each_call, SLOW_TIMEOUT)
+{
+	static const char *const what[] = { "open by", "wrote 2 bytes at 0",
+					    "read 64 bytes at 0", "release by" };
+	int fd = kmsg_mark();
+	const char *log;
+	size_t i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mod_load("dyndbg=+p"));
+	ASSERT_EQ(0, exercise()) {
+		TH_LOG("open/write/read/close");
+	}
+	ASSERT_EQ(0, mod_unload());
+	log = kmsg_since(fd);
+	close(fd);
+	for (i = 0; i < ARRAY_SIZE(what); i++) {
+		char s[64];
+
+		snprintf(s, sizeof(s), HELLO_MODULE ": %s", what[i]);
+		EXPECT_EQ(1, kmsg_count(log, 7, s)) {
+			TH_LOG("want one debug line \"%s\"", s);
+		}
+	}
 }
 
 /* ---- scale -------------------------------------------------------------- */
 
 #define MANY 1500
 
-static int t_many_opens(void)
+/* setup: the module is loaded */
+FIXTURE(scale) {};
+
+FIXTURE_SETUP(scale)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(scale)
+{
+}
+
+/* scale: 1500 files open at once, each its own buffer */
+TEST_F_TIMEOUT(scale, many_files_open_each_own_buffer, SLOW_TIMEOUT)
 {
 	struct rlimit rl = { MANY + 64, MANY + 64 };
 	static int fds[MANY];
 	unsigned char pat[SZ], got[SZ];
 	int i;
 
-	ASSERT(setrlimit(RLIMIT_NOFILE, &rl) == 0, "RLIMIT_NOFILE");
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
 	for (i = 0; i < MANY; i++) {
 		fill_seq(pat, SZ, i * 7);
 		pat[0] = i & 0xff;
 		pat[1] = i >> 8;
 		fds[i] = open_filled(O_RDWR, pat);
-		ASSERT(fds[i] >= 0, "open #%d", i);
+		ASSERT_LE(0, fds[i]) {
+			TH_LOG("open #%d", i);
+		}
 	}
 	for (i = 0; i < MANY; i++) {
 		fill_seq(pat, SZ, i * 7);
 		pat[0] = i & 0xff;
 		pat[1] = i >> 8;
-		ASSERT(contents(fds[i], got) == 0 && !memcmp(got, pat, SZ),
-		       "file #%d holds another's data", i);
+		ASSERT_EQ(0, contents(fds[i], got)) {
+			TH_LOG("pread #%d", i);
+		}
+		ASSERT_EQ(0, memcmp(got, pat, SZ)) {
+			TH_LOG("file #%d holds another's data", i);
+		}
 	}
-	for (i = 0; i < MANY; i++)
-		ASSERT(close(fds[i]) == 0, "close #%d", i);
-	return 0;
+	for (i = 0; i < MANY; i++) {
+		ASSERT_EQ(0, close(fds[i])) {
+			TH_LOG("close #%d", i);
+		}
+	}
 }
 
-static int t_open_close_no_leak(void)
+/* scale: 5000 open/close cycles leave no live allocation */
+TEST_F_TIMEOUT(scale, open_close_cycles_leave_nothing_live, SLOW_TIMEOUT)
 {
 	long before = slab_live("", NULL, 0), after;
 	int i, fd;
 
-	ASSERT(before >= 0, "no slab alloc_traces");
-	ASSERT(before == 0, "%ld module objects live with no file open",
-	       before);
+	ASSERT_LE(0, before) {
+		TH_LOG("no slab alloc_traces");
+	}
+	/* module objects live with no file open */
+	ASSERT_EQ(0, before);
 	for (i = 0; i < 5000; i++) {
 		fd = open(HELLO_DEV, i & 1 ? O_RDWR : O_RDONLY);
-		ASSERT(fd >= 0, "open #%d", i);
+		ASSERT_LE(0, fd) {
+			TH_LOG("open #%d", i);
+		}
 		if (i % 3 == 0)
-			ASSERT(write(fd, "x", 1) <= 1, "write");
-		ASSERT(close(fd) == 0, "close");
+			ASSERT_GE(1, write(fd, "x", 1));
+		ASSERT_EQ(0, close(fd));
 	}
+	/* module objects live after 5000 open/close */
 	after = slab_live("", NULL, 0);
-	ASSERT(after == 0, "%ld module objects live after 5000 open/close",
-	       after);
-	return 0;
+	ASSERT_EQ(0, after);
 }
 
 /* ---- unloading ---------------------------------------------------------- */
@@ -1234,161 +1610,126 @@ static int gone(void)
 	       stat("/sys/class/" HELLO_MODULE, &st) && errno == ENOENT;
 }
 
-static int t_unload_refused_while_open(void)
+/* setup: the module is loaded */
+FIXTURE(unload) {};
+
+FIXTURE_SETUP(unload)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(unload)
+{
+}
+
+/* unload: refused while a file is open */
+TEST_F_TIMEOUT(unload, refused_while_open, SLOW_TIMEOUT)
 {
 	int fd = open(HELLO_DEV, O_RDWR), ret;
 
-	ASSERT(fd >= 0, "open");
+	ASSERT_LE(0, fd);
 	ret = mod_unload();
-	ASSERT(ret == -EWOULDBLOCK || ret == -EBUSY,
-	       "unload with a file open returned %d", ret);
-	ASSERT(write(fd, "still", 5) == 5, "file works after refused unload");
+	ASSERT_TRUE(ret == -EWOULDBLOCK || ret == -EBUSY) {
+		TH_LOG("unload with a file open returned %d", ret);
+	}
+	/* the file works after the refused unload */
+	ASSERT_EQ(5, write(fd, "still", 5));
 	close(fd);
-	ASSERT(exercise() == 0, "device works after refused unload");
-	return 0;
+	/* so does the device */
+	ASSERT_EQ(0, exercise());
 }
 
-static int t_unload(void)
+/* unload: succeeds after close, node and class gone, one info line */
+TEST_F_TIMEOUT(unload, after_close_leaves_nothing, SLOW_TIMEOUT)
 {
 	char line[128];
 	FILE *f;
 	int fd = kmsg_mark(), ret = mod_unload(), found = 0;
 
-	errno = -ret;
-	ASSERT(ret == 0, "unload after close");
-	EXPECT(gone(), HELLO_DEV " or its class is still there");
+	ASSERT_EQ(0, ret);
+	EXPECT_TRUE(gone()) {
+		TH_LOG(HELLO_DEV " or its class is still there");
+	}
 	f = fopen("/proc/devices", "re");
-	ASSERT(f, "/proc/devices");
+	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f))
 		found += strstr(line, HELLO_MODULE) != NULL;
 	fclose(f);
-	EXPECT(!found, "/proc/devices still lists " HELLO_MODULE);
-	EXPECT(kmsg_count(kmsg_since(fd), 6, HELLO_MODULE ": unloaded") == 1,
-	       "one info line on unload");
-	close(fd);
-	return 0;
-}
-
-static int t_dyndbg(void)
-{
-	static const char *const what[] = { "open by", "wrote 2 bytes at 0",
-					    "read 64 bytes at 0", "release by" };
-	int fd = kmsg_mark(), ret;
-	const char *log;
-	size_t i;
-
-	ASSERT(fd >= 0, "kmsg");
-	ret = mod_load("dyndbg=+p");
-	errno = -ret;
-	ASSERT(ret == 0, "load with dyndbg=+p");
-	ASSERT(exercise() == 0, "open/write/read/close");
-	ret = mod_unload();
-	errno = -ret;
-	ASSERT(ret == 0, "unload");
-	log = kmsg_since(fd);
-	close(fd);
-	for (i = 0; i < ARRAY_SIZE(what); i++) {
-		char s[64];
-
-		snprintf(s, sizeof(s), HELLO_MODULE ": %s", what[i]);
-		EXPECT(kmsg_count(log, 7, s) == 1, "want one debug line \"%s\"",
-		       s);
+	EXPECT_EQ(0, found) {
+		TH_LOG("/proc/devices still lists " HELLO_MODULE);
 	}
-	return 0;
+	EXPECT_EQ(1, kmsg_count(kmsg_since(fd), 6, HELLO_MODULE ": unloaded")) {
+		TH_LOG("want one info line on unload");
+	}
+	close(fd);
 }
 
-static int t_load_cycles(void)
+/* ---- the module and the kernel ------------------------------------------ */
+
+/* setup: the module is not loaded */
+FIXTURE(module) {};
+
+FIXTURE_SETUP(module)
 {
-	int i, ret;
+	module_unloaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(module)
+{
+}
+
+/* module: 40 load/unload cycles */
+TEST_F_TIMEOUT(module, load_unload_40_cycles, SLOW_TIMEOUT)
+{
+	int i;
 
 	for (i = 0; i < 40; i++) {
-		ret = mod_load("");
-		errno = -ret;
-		ASSERT(ret == 0, "load #%d", i);
-		ASSERT(exercise() == 0, "device after load #%d", i);
-		ret = mod_unload();
-		errno = -ret;
-		ASSERT(ret == 0, "unload #%d", i);
-		ASSERT(gone(), "node left after unload #%d", i);
+		ASSERT_EQ(0, mod_load("")) {
+			TH_LOG("load #%d", i);
+		}
+		ASSERT_EQ(0, exercise()) {
+			TH_LOG("device after load #%d", i);
+		}
+		ASSERT_EQ(0, mod_unload()) {
+			TH_LOG("unload #%d", i);
+		}
+		ASSERT_TRUE(gone()) {
+			TH_LOG("node left after unload #%d", i);
+		}
 	}
-	return 0;
 }
 
-static int t_not_tainted(void)
+/*
+ * setup: the module is loaded, so that its own taint is there to be seen
+ * whatever ran before; this fixture is declared last, so the case sees
+ * the taint of every case before it too.  The teardown leaves the module
+ * not loaded, as the job's next programs expect.
+ */
+FIXTURE(kernel) {};
+
+FIXTURE_SETUP(kernel)
+{
+	module_loaded(_metadata);
+}
+
+FIXTURE_TEARDOWN(kernel)
+{
+	mod_unload();
+}
+
+/* kernel: tainted only by O and E */
+TEST_F_TIMEOUT(kernel, tainted_only_by_o_and_e, SLOW_TIMEOUT)
 {
 	FILE *f = fopen("/proc/sys/kernel/tainted", "re");
 	unsigned long taint = ~0UL;
 
-	ASSERT(f && fscanf(f, "%lu", &taint) == 1, "read tainted");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%lu", &taint));
 	fclose(f);
 	/* only O (out-of-tree, 4096) and E (unsigned module, 8192) */
-	ASSERT((taint & ~(4096UL | 8192UL)) == 0, "tainted = %lu", taint);
-	return 0;
+	ASSERT_EQ(0UL, taint & ~(4096UL | 8192UL)) {
+		TH_LOG("tainted = %lu", taint);
+	}
 }
 
-static const struct tcase cases[] = {
-	{ "load: succeeds, one info line names /dev/hello0 and major:minor",
-	  t_load },
-	{ "load: /dev/hello0, sysfs class and /proc/devices agree", t_node },
-	{ "load: the region has exactly one minor", t_one_minor },
-	{ "open: O_RDONLY, O_WRONLY and O_RDWR, access enforced",
-	  t_open_modes },
-	{ "open: a fresh open reads 64 zero bytes (kzalloc)",
-	  t_fresh_open_zero },
-	{ "open: two opens have independent buffers", t_independent_opens },
-	{ "open: buffer charged to memcg (GFP_KERNEL_ACCOUNT), <= 128 bytes",
-	  t_open_accounted },
-	{ "release: buffer freed with kfree_sensitive", t_release_wipes },
-	{ "read: 64 bytes at 0, offset advances to 64", t_read_full },
-	{ "read: successive reads return successive chunks", t_read_chunks },
-	{ "read: at 60 returns the 4 bytes left", t_read_short },
-	{ "read: at or past 64 returns 0 (EOF)", t_read_eof },
-	{ "read: count 0 returns 0", t_read_zero_count },
-	{ "read: bad buffer is EFAULT, offset unchanged", t_read_efault },
-	{ "read: partly mapped buffer gets a short count", t_read_partial },
-	{ "write: count 0 returns 0, even at 64", t_write_zero_count },
-	{ "write: 64 bytes at 0 (72 asked), offset 64", t_write_full },
-	{ "write: at 60 stores the 4 bytes that fit", t_write_short },
-	{ "write: at or past 64 is ENOSPC, nothing changes", t_write_enospc },
-	{ "write: bad buffer is EFAULT, buffer and offset unchanged",
-	  t_write_efault },
-	{ "write: partly mapped source stores exactly what it reports",
-	  t_write_partial },
-	{ "llseek: SEEK_SET to 0..LLONG_MAX", t_seek_set },
-	{ "llseek: SEEK_CUR forward and back", t_seek_cur },
-	{ "llseek: a negative result is EINVAL, offset unchanged",
-	  t_seek_negative },
-	{ "llseek: SEEK_END is relative to size 0", t_seek_end },
-	{ "llseek: bad whence EINVAL, SEEK_DATA/SEEK_HOLE ENXIO",
-	  t_seek_whence },
-	{ "pread/pwrite: same rules, file offset untouched", t_pread_pwrite },
-	{ "readv/writev: same rules across iovecs", t_readv_writev },
-	{ "shared file: read() waits for a read() held in a page fault",
-	  t_read_held_read },
-	{ "shared file: lseek() waits for a read() held in a page fault",
-	  t_read_held_lseek },
-	{ "shared file: while a write() is held in a page fault, pread() sees the old bytes",
-	  t_write_held },
-	{ "shared file: threads never see a torn 64-byte read",
-	  t_threads_no_torn_reads },
-	{ "shared file: forked writers never tear a 64-byte read",
-	  t_fork_no_torn_reads },
-	{ "no ioctl (ENOTTY), no mmap (ENODEV)", t_no_ioctl_mmap },
-	{ "dmesg: no per-call messages without dynamic debug",
-	  t_quiet_by_default },
-	{ "scale: 1500 files open at once, each its own buffer",
-	  t_many_opens },
-	{ "scale: 5000 open/close cycles leave no live allocation",
-	  t_open_close_no_leak },
-	{ "unload: refused while a file is open", t_unload_refused_while_open },
-	{ "unload: succeeds after close, node and class gone, one info line",
-	  t_unload },
-	{ "dmesg: dyndbg=+p logs open, write, read and release", t_dyndbg },
-	{ "module: 40 load/unload cycles", t_load_cycles },
-	{ "kernel: tainted only by O and E", t_not_tainted },
-};
-
-int main(void)
-{
-	return tap_run(cases, ARRAY_SIZE(cases));
-}
+TEST_HARNESS_MAIN
