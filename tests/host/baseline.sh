@@ -14,7 +14,8 @@ file=tests/bench-baseline
 rm -rf "build/$tier"
 HELLO_BOOT_ARGS="hello.gate=0 ${HELLO_BOOT_ARGS:-}" \
 	bash tests/host/run.sh "$tier" || exit
-new=$(cat "build/$tier"/*/results.tap | sed -n 's/^# baseline //p')
+# the lines bench.c prints, indented or not by the job that ran it
+new=$(cat "build/$tier"/*/results.tap | sed -n 's/^[[:space:]]*# baseline //p')
 [ -n "$new" ] || { echo "baseline.sh: no counts in build/$tier" >&2; exit 1; }
 old=$(mktemp)
 trap 'rm -f "$old"' EXIT

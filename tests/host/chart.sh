@@ -11,7 +11,8 @@ cd "$(dirname "$0")/../.."
 for tap in build/bench/*/results.tap; do
 	[ -s "$tap" ] || continue
 	out=$(dirname "$tap")
-	sed -n 's/^# \(|.*\)$/\1/p' "$tap" >"$out/tables.md"
+	# bench.c's "# | ..." and "# round ..." lines, indented or not
+	sed -n 's/^[[:space:]]*# \(|.*\)$/\1/p' "$tap" >"$out/tables.md"
 	awk '$2 == "round" { print $3, $4, $7 }' "$tap" >"$out/rounds.dat"
 	pinned gnuplot-nox gnuplot -e "data='$out/rounds.dat'; out='$out/bench.svg'" \
 		tests/host/bench.gp
