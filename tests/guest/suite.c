@@ -31,16 +31,7 @@
 
 #include <linux/userfaultfd.h>
 
-/*
- * -Wextra on the harness's own code: its SIGALRM handler leaves a parameter
- * unused, and the wrapper of each TEST_F() keeps fork()'s result across its
- * setjmp() (the only setjmp() in this program).
- */
-#pragma GCC diagnostic ignored "-Wclobbered"
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#pragma GCC diagnostic pop
 #include "lib.h"
 
 #define SZ HELLO_BUF_SIZE
