@@ -17,7 +17,10 @@
  * a fault whose trace holds a frame of the module ("[hello_kmalloc]") is
  * counted as inside the driver.
  *
- * Runs as root with /hello_kmalloc.ko beside it and the module not loaded.
+ * A case list on kselftest_harness.h: each case sets up fault injection in
+ * the process that runs it (fail-nth is per thread) and establishes the
+ * module's load state in its fixture's setup.  Runs as root with
+ * /hello_kmalloc.ko beside it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,15 +33,36 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+/*
+ * kselftest_harness.h of 6.12 is not -Wextra clean: an unused parameter,
+ * and TEST_F()'s wrapper keeps the pid of fork() in a local across its
+ * setjmp().  That one is real: after a failed ASSERT the case's process
+ * may take the parent's path and skip FIXTURE_TEARDOWN(); the fixtures
+ * below use FIXTURE_TEARDOWN_PARENT(), which runs on either path.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#pragma GCC diagnostic ignored "-Wclobbered"
 #include "lib.h"
 
 #define SZ		HELLO_BUF_SIZE
-#define MAX_POINTS	20000	/* a sweep still injecting here fails */
+#define MAX_POINTS	20000U	/* a sweep still injecting here fails */
 #define DBG		"/sys/kernel/debug/"
+/*
+ * Under TCG with KASAN all the sweeps took 98 s, most of it the 318 fault
+ * points of module loading, each followed by a plain load and unload.
+ */
+#define LOAD_TIMEOUT	900
+#define SWEEP_TIMEOUT	300
 
+/* Set by the fixture's setup, in the process (and thread) of the case. */
 static int fail_nth = -1;	/* /proc/thread-self/fail-nth */
 static int kmsg = -1;		/* the kernel log, read after each fault */
 static int ko = -1;		/* the module file, for finit_module() */
+/* what the sweep was doing, for the messages of a failed check */
+static char at[128];
 
 /* Per sweep: what its injected faults did. */
 struct tally {
@@ -48,10 +72,6 @@ struct tally {
 	unsigned int in_driver;	/* ... with a module frame in its trace */
 	unsigned int enomem;	/* ... in the driver, failing with ENOMEM */
 };
-
-static struct tally totals[8];
-static const char *total_names[8];
-static size_t ntotals;
 
 /* From now on, the n-th fault point this thread reaches fails. */
 static int arm(unsigned int n)
@@ -98,13 +118,14 @@ static int fired(void)
 /*
  * One operation under fail-nth.  run() does the operation and returns its
  * result (>= 0) or -errno; judge() checks that result against the contract,
- * knowing whether a fault was injected, and returns 0 when it holds.
+ * knowing whether a fault was injected.
  */
 struct sweep {
 	const char *name;
 	int (*prepare)(void);
 	long (*run)(void);
-	int (*judge)(long ret, int injected, int in_driver);
+	void (*judge)(struct __test_metadata *_metadata, long ret,
+		      int injected, int in_driver);
 	int quiet;	/* list only the faults inside the driver */
 };
 
@@ -115,7 +136,8 @@ static int in_driver_trace(const char *log)
 	return f && strstr(f, "[" HELLO_MODULE "]");
 }
 
-static int sweep(const struct sweep *s, struct tally *t)
+static void sweep(struct __test_metadata *_metadata, const struct sweep *s,
+		  struct tally *t)
 {
 	unsigned int n;
 	int injected, drv;
@@ -123,13 +145,14 @@ static int sweep(const struct sweep *s, struct tally *t)
 
 	memset(t, 0, sizeof(*t));
 	for (n = 1; n < MAX_POINTS; n++) {
-		ASSERT(!s->prepare || s->prepare() == 0, "%s: prepare",
-		       s->name);
+		snprintf(at, sizeof(at), "%s, fault N=%u", s->name, n);
+		ASSERT_EQ(0, s->prepare ? s->prepare() : 0)
+			TH_LOG("%s: prepare", at);
 		kmsg_since(kmsg);	/* drop what came before */
-		ASSERT(arm(n) == 0, "arm fail-nth");
+		ASSERT_EQ(0, arm(n)) TH_LOG("%s: arm fail-nth", at);
 		ret = s->run();
 		injected = fired();
-		ASSERT(injected >= 0, "read back fail-nth after N=%u", n);
+		ASSERT_LE(0, injected) TH_LOG("%s: read back fail-nth", at);
 		drv = injected && in_driver_trace(kmsg_since(kmsg));
 		if (injected) {
 			t->points++;
@@ -138,27 +161,26 @@ static int sweep(const struct sweep *s, struct tally *t)
 			t->in_driver += drv;
 			t->enomem += drv && ret == -ENOMEM;
 			if (drv || !s->quiet)
-				diag("%s N=%u: %s %ld%s", s->name, n,
-				     ret < 0 ? "error" : "returned", ret,
-				     drv ? ", fault inside hello_kmalloc" : "");
+				ksft_print_msg("%s N=%u: %s %ld%s\n",
+					       s->name, n,
+					       ret < 0 ? "error" : "returned",
+					       ret, drv ? ", fault inside "
+					       HELLO_MODULE : "");
 		}
-		errno = ret < 0 ? -ret : 0;
-		ASSERT(s->judge(ret, injected, drv) == 0,
-		       "%s with fault N=%u %s: returned %ld", s->name, n,
-		       injected ? "injected" : "not reached", ret);
+		snprintf(at, sizeof(at), "%s with fault N=%u %s: returned %ld",
+			 s->name, n, injected ? "injected" : "not reached",
+			 ret);
+		s->judge(_metadata, ret, injected, drv);
 		if (!injected)
 			break;
 	}
-	ASSERT(n < MAX_POINTS, "%s: still injecting at N=%u", s->name, n);
-	diag("%s: %u fault points swept: %u made it fail, %u not (a short "
-	     "count, or the kernel recovered), %u inside hello_kmalloc",
-	     s->name, t->points, t->failed, t->absorbed, t->in_driver);
-	if (ntotals < ARRAY_SIZE(totals)) {
-		total_names[ntotals] = s->name;
-		totals[ntotals++] = *t;
-	}
-	ASSERT(t->points > 0, "%s: fail-nth injected nothing", s->name);
-	return 0;
+	ASSERT_GT(MAX_POINTS, n) TH_LOG("%s: still injecting", s->name);
+	ksft_print_msg("%s: %u fault points swept: %u made it fail, %u not "
+		       "(a short count, or the kernel recovered), %u inside "
+		       HELLO_MODULE "\n", s->name, t->points, t->failed,
+		       t->absorbed, t->in_driver);
+	ASSERT_LT(0U, t->points)
+		TH_LOG("%s: fail-nth injected nothing", s->name);
 }
 
 /* ---- the state a failure may leave behind ------------------------------ */
@@ -177,20 +199,24 @@ static int listed(const char *file, const char *word)
 	return found;
 }
 
-/* No module, no chrdev region, no class, no node. */
-static int nothing_left(void)
+static bool gone(const char *path)
 {
 	struct stat st;
 
-	ASSERT(listed("/proc/modules", HELLO_MODULE " ") == 0,
-	       "module still loaded");
-	ASSERT(listed("/proc/devices", HELLO_MODULE) == 0,
-	       "/proc/devices still lists " HELLO_MODULE);
-	ASSERT(stat("/sys/class/" HELLO_MODULE, &st) && errno == ENOENT,
-	       "/sys/class/" HELLO_MODULE " left behind");
-	ASSERT(stat(HELLO_DEV, &st) && errno == ENOENT,
-	       HELLO_DEV " left behind");
-	return 0;
+	return stat(path, &st) && errno == ENOENT;
+}
+
+/* No module, no chrdev region, no class, no node. */
+static void nothing_left(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, listed("/proc/modules", HELLO_MODULE " "))
+		TH_LOG("%s: module still loaded", at);
+	ASSERT_EQ(0, listed("/proc/devices", HELLO_MODULE))
+		TH_LOG("%s: /proc/devices still lists " HELLO_MODULE, at);
+	ASSERT_TRUE(gone("/sys/class/" HELLO_MODULE))
+		TH_LOG("%s: /sys/class/" HELLO_MODULE " left behind", at);
+	ASSERT_TRUE(gone(HELLO_DEV)) TH_LOG("%s: " HELLO_DEV " left behind",
+					    at);
 }
 
 /* open, write, read back, close: the device works. */
@@ -208,15 +234,87 @@ static int works(void)
 }
 
 /* The module is loaded and works; then it unloads and leaves nothing. */
-static int works_then_unload(void)
+static void works_then_unload(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, works()) TH_LOG("%s: the device does not work", at);
+	ASSERT_EQ(0, mod_unload()) TH_LOG("%s: unload", at);
+	nothing_left(_metadata);
+}
+
+/* ---- the fixtures ------------------------------------------------------ */
+
+/*
+ * Both fixtures, after the module's state: fail-nth of this thread open,
+ * the kernel log marked, the module's file open, failslab and
+ * fail_usercopy set.  ignore-gfp-wait is set last: the teardown, which
+ * restores it, runs only after a complete setup.
+ */
+static void injection_setup(struct __test_metadata *_metadata)
+{
+	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fail_nth) TH_LOG("no fail-nth (CONFIG_FAULT_INJECTION?)");
+	kmsg = kmsg_mark();
+	ASSERT_LE(0, kmsg) TH_LOG("/dev/kmsg");
+	ko = open(HELLO_KO, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, ko) TH_LOG(HELLO_KO);
+	/* a stack trace per injected fault, to tell the driver's apart */
+	ASSERT_EQ(0, write_file(DBG "failslab/verbose", "2"))
+		TH_LOG("no failslab in debugfs (CONFIG_FAILSLAB?)");
+	ASSERT_EQ(0, write_file(DBG "fail_usercopy/verbose", "2"))
+		TH_LOG("no fail_usercopy (CONFIG_FAULT_INJECTION_USERCOPY?)");
+	/* failslab skips GFP_KERNEL (sleeping) allocations unless told to */
+	ASSERT_EQ(0, write_file(DBG "failslab/ignore-gfp-wait", "N"));
+}
+
+/*
+ * No TH_LOG here: after a failed ASSERT the harness leaves its trigger
+ * set, and a TH_LOG would print even though the check passed.
+ */
+static void injection_teardown(struct __test_metadata *_metadata)
+{
+	EXPECT_EQ(0, write_file(DBG "failslab/ignore-gfp-wait", "Y"));
+}
+
+/* The module's loading under fault injection: the module not loaded. */
+FIXTURE(load_faults) {};
+
+FIXTURE_SETUP(load_faults)
 {
 	int ret;
 
-	ASSERT(works() == 0, "device does not work");
 	ret = mod_unload();
-	errno = -ret;
-	ASSERT(ret == 0, "unload");
-	return nothing_left();
+	ASSERT_TRUE(ret == 0 || ret == -ENOENT)
+		TH_LOG("unload: %s", strerror(-ret));
+	snprintf(at, sizeof(at), "before the sweep");
+	nothing_left(_metadata);
+	injection_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN_PARENT(load_faults)
+{
+	injection_teardown(_metadata);
+}
+
+/*
+ * The file operations under fault injection: the module loaded (here, or
+ * already).  Each case ends by unloading it: a failure must not leave the
+ * module busy, nor anything behind.
+ */
+FIXTURE(faults) {};
+
+FIXTURE_SETUP(faults)
+{
+	int ret;
+
+	ret = mod_load("");
+	ASSERT_TRUE(ret == 0 || ret == -EEXIST)
+		TH_LOG("load: %s", strerror(-ret));
+	injection_setup(_metadata);
+}
+
+FIXTURE_TEARDOWN_PARENT(faults)
+{
+	injection_teardown(_metadata);
 }
 
 /* ---- loading the module ------------------------------------------------ */
@@ -226,34 +324,35 @@ static long run_load(void)
 	return syscall(SYS_finit_module, ko, "", 0) ? -errno : 0;
 }
 
-static int judge_load(long ret, int injected, int in_driver)
+static void judge_load(struct __test_metadata *_metadata, long ret,
+		       int injected, int in_driver)
 {
 	(void)in_driver;
 	if (!injected || ret == 0) {
 		/* loaded: by a clean run, or the kernel absorbed the fault */
-		ASSERT(ret == 0, "load without a fault failed");
-		return works_then_unload();
+		ASSERT_EQ(0, ret) TH_LOG("%s: load without a fault failed", at);
+		works_then_unload(_metadata);
+		return;
 	}
-	ASSERT(ret < 0, "load failed without an errno");
-	ASSERT(nothing_left() == 0, "a failed load left something behind");
+	ASSERT_GT(0, ret) TH_LOG("%s: load failed without an errno", at);
+	/* a failed load left nothing behind */
+	nothing_left(_metadata);
 	/* the next plain load succeeds */
-	ret = mod_load("");
-	errno = -ret;
-	ASSERT(ret == 0, "plain load after a failed one");
-	return works_then_unload();
+	ASSERT_EQ(0, mod_load(""))
+		TH_LOG("%s: plain load after a failed one", at);
+	works_then_unload(_metadata);
 }
 
-static int t_sweep_load(void)
+TEST_F_TIMEOUT(load_faults, clean_and_next_load_works, LOAD_TIMEOUT)
 {
 	static const struct sweep s = { .name = "load", .run = run_load,
 					.judge = judge_load, .quiet = 1 };
 	struct tally t;
 
-	ASSERT(nothing_left() == 0, "module loaded before the sweep");
-	ASSERT(sweep(&s, &t) == 0, "sweep");
-	ASSERT(t.failed > 0, "no injected fault failed the load");
-	ASSERT(t.in_driver > 0, "no fault was injected inside hello_init");
-	return 0;
+	sweep(_metadata, &s, &t);
+	EXPECT_LT(0U, t.failed) TH_LOG("no injected fault failed the load");
+	EXPECT_LT(0U, t.in_driver)
+		TH_LOG("no fault was injected inside hello_init");
 }
 
 /* ---- open() ------------------------------------------------------------ */
@@ -266,39 +365,36 @@ static long run_open(void)
 	return opened < 0 ? -errno : opened;
 }
 
-static int judge_open(long ret, int injected, int in_driver)
+static void judge_open(struct __test_metadata *_metadata, long ret,
+		       int injected, int in_driver)
 {
-	long live;
-
 	(void)injected;
 	if (ret >= 0) {
 		int ok = write(opened, "x", 1) == 1;
 
-		ASSERT(close(opened) == 0 && ok, "the opened file works");
+		ASSERT_TRUE(close(opened) == 0 && ok)
+			TH_LOG("%s: the opened file works", at);
 	} else {
-		ASSERT(ret == -ENOMEM || ret == -EFAULT,
-		       "open failed with an unexpected errno");
-		ASSERT(!in_driver || ret == -ENOMEM,
-		       "hello_open's allocation failed, but not with ENOMEM");
+		ASSERT_TRUE(ret == -ENOMEM || ret == -EFAULT)
+			TH_LOG("%s: open failed with an unexpected errno", at);
+		ASSERT_TRUE(!in_driver || ret == -ENOMEM)
+			TH_LOG("%s: hello_open's allocation, not ENOMEM", at);
 	}
-	live = slab_live("", NULL, 0);
-	ASSERT(live == 0, "%ld module objects live with no file open", live);
-	ASSERT(works() == 0, "device stopped working");
-	return 0;
+	ASSERT_EQ(0, slab_live("", NULL, 0))
+		TH_LOG("%s: module objects live with no file open", at);
+	ASSERT_EQ(0, works()) TH_LOG("%s: the device stopped working", at);
 }
 
-static int t_sweep_open(void)
+TEST_F_TIMEOUT(faults, open_clean_errno_no_leak, SWEEP_TIMEOUT)
 {
 	static const struct sweep s = { .name = "open", .run = run_open,
 					.judge = judge_open };
 	struct tally t;
-	int ret = mod_load("");
 
-	errno = -ret;
-	ASSERT(ret == 0, "load");
-	ASSERT(sweep(&s, &t) == 0, "sweep");
-	ASSERT(t.enomem > 0, "no fault in hello_open gave ENOMEM");
-	return 0;
+	sweep(_metadata, &s, &t);
+	EXPECT_LT(0U, t.enomem) TH_LOG("no fault in hello_open gave ENOMEM");
+	snprintf(at, sizeof(at), "after the open sweep");
+	works_then_unload(_metadata);
 }
 
 /* ---- read and write with failing user copies --------------------------- */
@@ -360,162 +456,101 @@ static long run_writev(void)
  * the buffer) unchanged; otherwise a count, the offset advanced by it, and
  * exactly those bytes moved.  A fault that was injected must show.
  */
-static int judge_rw(long ret, int injected, int writing)
+static void judge_rw(struct __test_metadata *_metadata, long ret,
+		     int injected, int writing)
 {
 	size_t full = rw.count;
 	unsigned char want[SZ], got[SZ];
-	off_t at = ret > 0 ? rw.off + ret : rw.off;
+	off_t want_off = ret > 0 ? rw.off + ret : rw.off;
 
-	ASSERT(ret == -EFAULT || (ret >= 0 && (size_t)ret <= full),
-	       "result outside the contract");
-	ASSERT(injected ? ret != (long)full : ret == (long)full,
-	       "injected=%d but %ld of %zu bytes moved", injected, ret, full);
-	ASSERT(offset_of(rw.fd) == at, "offset %lld, want %lld",
-	       (long long)offset_of(rw.fd), (long long)at);
+	ASSERT_TRUE(ret == -EFAULT || (ret >= 0 && (size_t)ret <= full))
+		TH_LOG("%s: result outside the contract", at);
+	/* all of it moved exactly when no fault was injected */
+	ASSERT_EQ(!injected, ret == (long)full)
+		TH_LOG("%s, of %zu bytes", at, full);
+	ASSERT_EQ(want_off, offset_of(rw.fd)) TH_LOG("%s: offset", at);
 	memcpy(want, rw.old, SZ);
 	if (writing && ret > 0)
 		memcpy(want + rw.off, rw.new, ret);
-	ASSERT(pread(rw.fd, got, SZ, 0) == SZ, "pread");
-	ASSERT(!memcmp(got, want, SZ), "buffer holds other bytes than the "
-	       "%ld reported", ret);
-	if (!writing && ret > 0)
-		ASSERT(!memcmp(rw.user, rw.old + rw.off, ret),
-		       "read returned other bytes than the buffer's");
-	return 0;
+	ASSERT_EQ(SZ, pread(rw.fd, got, SZ, 0)) TH_LOG("%s: pread", at);
+	ASSERT_EQ(0, memcmp(got, want, SZ))
+		TH_LOG("%s: the buffer holds other bytes than reported", at);
+	ASSERT_TRUE(writing || ret <= 0 ||
+		    !memcmp(rw.user, rw.old + rw.off, ret))
+		TH_LOG("%s: read returned other bytes than the buffer's", at);
 }
 
-static int judge_read(long ret, int injected, int in_driver)
+static void judge_read(struct __test_metadata *_metadata, long ret,
+		       int injected, int in_driver)
 {
 	(void)in_driver;
-	return judge_rw(ret, injected, 0);
+	judge_rw(_metadata, ret, injected, 0);
 }
 
-static int judge_write(long ret, int injected, int in_driver)
+static void judge_write(struct __test_metadata *_metadata, long ret,
+			int injected, int in_driver)
 {
 	(void)in_driver;
-	return judge_rw(ret, injected, 1);
+	judge_rw(_metadata, ret, injected, 1);
 }
 
-static int rw_sweep(const struct sweep *s, off_t off, size_t count)
+static void rw_sweep(struct __test_metadata *_metadata,
+		     const struct sweep *s, off_t off, size_t count)
 {
 	struct tally t;
 
 	rw.fd = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
-	ASSERT(rw.fd >= 0, "open");
+	ASSERT_LE(0, rw.fd) TH_LOG("open " HELLO_DEV);
 	rw.off = off;
 	rw.count = count;
 	fill_seq(rw.old, SZ, 1);
 	fill_seq(rw.new, SZ, 101);
-	ASSERT(sweep(s, &t) == 0, "sweep");
-	ASSERT(close(rw.fd) == 0, "close");
-	ASSERT(t.in_driver > 0, "no user copy fault inside hello_kmalloc");
-	return 0;
+	sweep(_metadata, s, &t);
+	ASSERT_EQ(0, close(rw.fd));
+	EXPECT_LT(0U, t.in_driver)
+		TH_LOG("no user copy fault inside " HELLO_MODULE);
+	snprintf(at, sizeof(at), "after the %s sweep", s->name);
+	works_then_unload(_metadata);
 }
 
-static int t_sweep_read(void)
+TEST_F_TIMEOUT(faults, read_keeps_contract, SWEEP_TIMEOUT)
 {
 	static const struct sweep s = {
 		.name = "read", .prepare = prepare_rw, .run = run_read,
 		.judge = judge_read,
 	};
 
-	return rw_sweep(&s, 3, SZ - 3);
+	rw_sweep(_metadata, &s, 3, SZ - 3);
 }
 
-static int t_sweep_write(void)
+TEST_F_TIMEOUT(faults, write_keeps_contract, SWEEP_TIMEOUT)
 {
 	static const struct sweep s = {
 		.name = "write", .prepare = prepare_rw, .run = run_write,
 		.judge = judge_write,
 	};
 
-	return rw_sweep(&s, 5, SZ - 5);
+	rw_sweep(_metadata, &s, 5, SZ - 5);
 }
 
-static int t_sweep_readv(void)
+TEST_F_TIMEOUT(faults, readv_keeps_contract, SWEEP_TIMEOUT)
 {
 	static const struct sweep s = {
 		.name = "readv", .prepare = prepare_rw, .run = run_readv,
 		.judge = judge_read,
 	};
 
-	return rw_sweep(&s, 0, SZ);
+	rw_sweep(_metadata, &s, 0, SZ);
 }
 
-static int t_sweep_writev(void)
+TEST_F_TIMEOUT(faults, writev_keeps_contract, SWEEP_TIMEOUT)
 {
 	static const struct sweep s = {
 		.name = "writev", .prepare = prepare_rw, .run = run_writev,
 		.judge = judge_write,
 	};
 
-	return rw_sweep(&s, 0, SZ);
+	rw_sweep(_metadata, &s, 0, SZ);
 }
 
-/* ---- setup and the end ------------------------------------------------- */
-
-static int t_setup(void)
-{
-	/* failslab skips GFP_KERNEL (sleeping) allocations unless told to */
-	ASSERT(write_file(DBG "failslab/ignore-gfp-wait", "N") == 0,
-	       "no failslab in debugfs (CONFIG_FAILSLAB?)");
-	/* a stack trace per injected fault, to tell the driver's apart */
-	ASSERT(write_file(DBG "failslab/verbose", "2") == 0 &&
-	       write_file(DBG "fail_usercopy/verbose", "2") == 0,
-	       "no fail_usercopy (CONFIG_FAULT_INJECTION_USERCOPY?)");
-	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
-	ASSERT(fail_nth >= 0, "no fail-nth (CONFIG_FAULT_INJECTION?)");
-	kmsg = kmsg_mark();
-	ASSERT(kmsg >= 0, "/dev/kmsg");
-	ko = open(HELLO_KO, O_RDONLY | O_CLOEXEC);
-	ASSERT(ko >= 0, HELLO_KO);
-	return 0;
-}
-
-static int t_unload(void)
-{
-	int ret = mod_unload();
-
-	errno = -ret;
-	ASSERT(ret == 0, "unload after the sweeps");
-	ASSERT(nothing_left() == 0, "unload left something");
-	ASSERT(write_file(DBG "failslab/ignore-gfp-wait", "Y") == 0,
-	       "restore ignore-gfp-wait");
-	return 0;
-}
-
-static const struct tcase cases[] = {
-	{ "faults: fail-nth, failslab and fail_usercopy are there", t_setup },
-	{ "faults: each failure of a module load is clean, next load works",
-	  t_sweep_load },
-	{ "faults: each failure of open() is a clean errno, no leak",
-	  t_sweep_open },
-	{ "faults: read() with failing user copies keeps the contract",
-	  t_sweep_read },
-	{ "faults: write() with failing user copies keeps the contract",
-	  t_sweep_write },
-	{ "faults: readv() with failing user copies keeps the contract",
-	  t_sweep_readv },
-	{ "faults: writev() with failing user copies keeps the contract",
-	  t_sweep_writev },
-	{ "faults: the module unloads after the sweeps", t_unload },
-};
-
-int main(void)
-{
-	int ret;
-
-	/* fail-nth belongs to this thread, and the tallies are printed below */
-	tap_fork = 0;
-	ret = tap_run(cases, ARRAY_SIZE(cases));
-	size_t i;
-
-	printf("# fault points swept per operation:");
-	for (i = 0; i < ntotals; i++)
-		printf(" %s %u (%u in the driver)%s", total_names[i],
-		       totals[i].points, totals[i].in_driver,
-		       i + 1 < ntotals ? "," : "\n");
-	if (!ntotals)
-		putchar('\n');
-	return ret;
-}
+TEST_HARNESS_MAIN

@@ -7,10 +7,12 @@
  * errno, the bytes copied to the caller (and none beyond), the file offset
  * and the file's buffer, read back with pread.  The first divergence is
  * shrunk to a short trace that still diverges on fresh opens, printed with
- * the seed, and fails the run.
+ * the seed, and fails the run.  One run, not a list of cases: a main of
+ * its own on kselftest.h reports the module's load, the run, no live
+ * allocation after it and the unload, each as one KTAP result.
  *
- * Usage, as root in the test VM with /hello_kmalloc.ko beside it and the
- * module not loaded:  fuzz [-s SEED] [-n OPS]
+ * Usage, as root in the test VM with /hello_kmalloc.ko beside it:
+ *   fuzz [-s SEED] [-n OPS]
  * The same seed and count replay the same operations.
  */
 #define _GNU_SOURCE
@@ -28,6 +30,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "kselftest.h"
 #include "lib.h"
 
 #define SZ		HELLO_BUF_SIZE
@@ -39,6 +42,7 @@
 #define PAGE		4096UL
 #define ARENA		((unsigned char *)0x200000000UL)
 #define ARENA_PAGES	(3 + 2 * MAXSEG)
+#define FUZZ_TIMEOUT	120	/* seconds, for the run */
 
 enum kind { OPEN, CLOSE, READ, WRITE, PREAD, PWRITE, READV, WRITEV, PREADV,
 	    PWRITEV, LSEEK, KINDS };
@@ -831,8 +835,9 @@ static long replay(const struct op *t, long n, bool verbose)
 		int bad = step(&t[i]);
 
 		if (verbose)
-			diag("  %3ld: %s = %s", i + 1, op_str(&t[i]),
-			     result(r, sizeof(r), last_result));
+			ksft_print_msg("  %3ld: %s = %s\n", i + 1,
+				       op_str(&t[i]),
+				       result(r, sizeof(r), last_result));
 		if (bad)
 			return i;
 	}
@@ -882,10 +887,10 @@ static void report(long k, uint64_t done)
 	int slot = episode[k].slot;
 	long start = 0, i, n = 0, d;
 
-	diag("DIVERGENCE after %" PRIu64 " ops (seed %" PRIu64 "): %s %s",
-	     done, opt_seed, op_str(&episode[k]), why);
-	diag("reproduce the whole run: make fuzz SEED=%" PRIu64 " OPS=%" PRIu64,
-	     opt_seed, done);
+	ksft_print_msg("DIVERGENCE after %" PRIu64 " ops (seed %" PRIu64
+		       "): %s %s\n", done, opt_seed, op_str(&episode[k]), why);
+	ksft_print_msg("reproduce the whole run: make fuzz SEED=%" PRIu64
+		       " OPS=%" PRIu64 "\n", opt_seed, done);
 	for (i = 0; i < k; i++)
 		if (episode[i].kind == OPEN && episode[i].slot == slot)
 			start = i;
@@ -900,17 +905,18 @@ static void report(long k, uint64_t done)
 		d = replay(t, n, false);
 	}
 	if (d < 0) {
-		diag("it does not diverge again on fresh opens (state kept "
-		     "across opens?); the last ops were:");
+		ksft_print_msg("it does not diverge again on fresh opens "
+			       "(state kept across opens?);"
+			       " the last ops were:\n");
 		for (i = k > 20 ? k - 20 : 0; i <= k; i++)
-			diag("  %s", op_str(&t[i]));
+			ksft_print_msg("  %s\n", op_str(&t[i]));
 		return;
 	}
 	n = shrink(t, d + 1);
-	diag("shortest trace found (%ld ops, %ld replays), on fresh opens:", n,
-	     replays);
+	ksft_print_msg("shortest trace found (%ld ops, %ld replays), on fresh "
+		       "opens:\n", n, replays);
 	replay(t, n, true);
-	diag("  -> %s", why);
+	ksft_print_msg("  -> %s\n", why);
 	reset();
 }
 
@@ -948,8 +954,41 @@ static void print_stats(void)
 				len += snprintf(line + len, sizeof(line) - len,
 						" %s:%" PRIu64, result_name[c],
 						stats[k][c]);
-		diag("  %s", line);
+		ksft_print_msg("  %s\n", line);
 	}
+}
+
+/*
+ * The longest length access_ok() passes (user_len_max), with fd at the end
+ * of the file: read() there copies nothing, so it fails with EFAULT
+ * exactly when access_ok() does (vfs_read() asks it first).
+ */
+static int probe_len_max(int fd)
+{
+	/* lo passes, hi fails on every 64-bit kernel */
+	uint64_t lo = 1, hi = 1ULL << 62;
+
+	if (read(fd, ARENA, lo) != 0) {
+		ksft_perror("read 1 byte at the end: not 0");
+		return -1;
+	}
+	if (read(fd, ARENA, hi) >= 0 || errno != EFAULT) {
+		ksft_perror("read 2^62 bytes: not EFAULT");
+		return -1;
+	}
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		ssize_t n = read(fd, ARENA, mid);
+
+		if (n != 0 && errno != EFAULT) {
+			ksft_print_msg("read %" PRIu64 " bytes: %zd (%s)\n",
+				       mid, n, strerror(errno));
+			return -1;
+		}
+		*(n == 0 ? &lo : &hi) = mid;
+	}
+	user_len_max = lo;
+	return 0;
 }
 
 /* Ask the kernel what differs between kernels (see vec_mode_first). */
@@ -957,67 +996,69 @@ static int probe_vfs(void)
 {
 	struct iovec v = { ARENA, SIZE_MAX };
 	int fd = open(HELLO_DEV, O_WRONLY | O_CLOEXEC);
-	uint64_t lo, hi;
 	long ret;
 
-	ASSERT(fd >= 0, "open O_WRONLY");
+	if (fd < 0) {
+		ksft_perror("open O_WRONLY");
+		return -1;
+	}
 	ret = readv(fd, &v, 1) < 0 ? errno : 0;
 	close(fd);
-	ASSERT(ret == EBADF || ret == EINVAL,
-	       "readv(O_WRONLY, {SIZE_MAX}) gave %ld", ret);
+	if (ret != EBADF && ret != EINVAL) {
+		ksft_print_msg("readv(O_WRONLY, {SIZE_MAX}) gave %ld\n", ret);
+		return -1;
+	}
 	vec_mode_first = ret == EBADF;
 
 	fd = open(HELLO_DEV, O_RDONLY | O_CLOEXEC);
-	ASSERT(fd >= 0, "open O_RDONLY");
+	if (fd < 0) {
+		ksft_perror("open O_RDONLY");
+		return -1;
+	}
 	v.iov_len = LLONG_MAX;
 	ret = readv(fd, &v, 1);
 	if (ret < 0)
 		ret = -errno;
 	close(fd);
-	ASSERT(ret == -EFAULT || ret == SZ,
-	       "readv(O_RDONLY, {LLONG_MAX}) gave %ld", ret);
+	if (ret != -EFAULT && ret != SZ) {
+		ksft_print_msg("readv(O_RDONLY, {LLONG_MAX}) gave %ld\n", ret);
+		return -1;
+	}
 	vec_one_ubuf = ret == SZ;
 
-	/*
-	 * read() at the end of the file copies nothing, so it fails with
-	 * EFAULT exactly when access_ok() does (vfs_read() asks it first)
-	 */
 	fd = open(HELLO_DEV, O_RDONLY | O_CLOEXEC);
-	ASSERT(fd >= 0, "open O_RDONLY");
-	ASSERT(lseek(fd, SZ, SEEK_SET) == SZ, "lseek to the end");
-	lo = 1;				/* passes */
-	hi = 1ULL << 62;		/* fails on every 64-bit kernel */
-	ASSERT(read(fd, ARENA, lo) == 0, "read 1 byte at the end");
-	ASSERT(read(fd, ARENA, hi) < 0 && errno == EFAULT,
-	       "read 2^62 bytes: EFAULT");
-	while (hi - lo > 1) {
-		uint64_t mid = lo + (hi - lo) / 2;
-		ssize_t n = read(fd, ARENA, mid);
-
-		ASSERT(n == 0 || errno == EFAULT, "read %" PRIu64 " bytes",
-		       mid);
-		*(n == 0 ? &lo : &hi) = mid;
+	if (fd < 0) {
+		ksft_perror("open O_RDONLY");
+		return -1;
+	}
+	if (lseek(fd, SZ, SEEK_SET) != SZ) {
+		ksft_perror("lseek to the end");
+		ret = -1;
+	} else {
+		ret = probe_len_max(fd);
 	}
 	close(fd);
-	user_len_max = lo;
-	diag("access_ok() passes at most %" PRIu64 " bytes at %p",
-	     user_len_max, (void *)ARENA);
-	diag("readv/writev check the access mode %s the iovec; one segment "
-	     "is %s", vec_mode_first ? "before" : "after",
-	     vec_one_ubuf ? "clamped to MAX_RW_COUNT before access_ok()" :
-			    "checked by access_ok() whole");
+	if (ret)
+		return -1;
+	ksft_print_msg("access_ok() passes at most %" PRIu64 " bytes at %p\n",
+		       user_len_max, (void *)ARENA);
+	ksft_print_msg("readv/writev check the access mode %s the iovec;"
+		       " one segment is %s\n",
+		       vec_mode_first ? "before" : "after", vec_one_ubuf ?
+		       "clamped to MAX_RW_COUNT before access_ok()" :
+		       "checked by access_ok() whole");
 	return 0;
 }
 
-static int t_fuzz(void)
+/* The fuzzing itself: true if the device matched the model throughout. */
+static bool fuzz_run(void)
 {
 	uint64_t done = 0, next_note = 200000;
 	double t0 = now(), dt;
 	long k;
 
-	/* here, not in t_mod_load: each case runs in a child process of its own */
 	if (probe_vfs())
-		return -1;
+		return false;
 	rng_state = opt_seed;
 	while (done < opt_ops) {
 		reset();
@@ -1026,44 +1067,51 @@ static int t_fuzz(void)
 			done++;
 			if (step(&episode[k])) {
 				report(k, done);
-				return -1;
+				return false;
 			}
 			count(&episode[k], last_result);
 		}
 		if (done >= next_note && done < opt_ops) {
-			diag("%" PRIu64 " ops, %.0f ops/s", done,
-			     done / (now() - t0));
+			ksft_print_msg("%" PRIu64 " ops, %.0f ops/s\n", done,
+				       done / (now() - t0));
 			next_note += 200000;
 		}
 	}
 	reset();
 	dt = now() - t0;
-	diag("%" PRIu64 " ops in %.1f s: %.0f ops/s (each op plus its offset "
-	     "and buffer checks); results per call:", done, dt, done / dt);
+	ksft_print_msg("%" PRIu64
+		       " ops in %.1f s: %.0f ops/s (each op plus its offset "
+		       "and buffer checks);"
+		       " results per call:\n", done, dt, done / dt);
 	print_stats();
-	diag("  %" PRIu64 " calls copied bytes next to an unmapped page",
-	     edge_copies);
-	return 0;
+	ksft_print_msg("  %" PRIu64
+		       " calls copied bytes next to an unmapped page\n",
+		       edge_copies);
+	return true;
 }
 
-static int t_no_leak(void)
+static bool no_leak(void)
 {
 	long live;
 
 	reset();
 	live = slab_live("", NULL, 0);
-	ASSERT(live >= 0, "no slab alloc_traces (slub_debug=U, debugfs?)");
-	ASSERT(live == 0, "%ld module objects live after closing all", live);
-	return 0;
+	if (live > 0)
+		ksft_print_msg("%ld module objects live after closing all\n",
+			       live);
+	if (live >= 0)
+		return live == 0;
+	ksft_print_msg("no slab alloc_traces (slub_debug=U, debugfs?)\n");
+	return false;
 }
 
-static int t_unload(void)
+static bool unloads(void)
 {
 	int ret = mod_unload();
 
-	errno = -ret;
-	ASSERT(ret == 0, "delete_module");
-	return 0;
+	if (ret)
+		ksft_print_msg("delete_module: %s\n", strerror(-ret));
+	return ret == 0;
 }
 
 static void usage(void)
@@ -1074,16 +1122,9 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static char name[160];
-	struct tcase cases[] = {
-		{ "fuzz: load the module", t_mod_load },
-		{ name, t_fuzz },
-		{ "fuzz: no live allocation once every file is closed",
-		  t_no_leak },
-		{ "fuzz: the module unloads", t_unload },
-	};
 	char *end;
-	int c;
+	int c, ret;
+	bool ok;
 
 	while ((c = getopt(argc, argv, "s:n:")) != -1) {
 		switch (c) {
@@ -1106,16 +1147,27 @@ int main(int argc, char **argv)
 	    getrandom(&opt_seed, sizeof(opt_seed), GRND_NONBLOCK) !=
 	    sizeof(opt_seed))
 		opt_seed = (uint64_t)now() * 1000003 ^ getpid();
-	if (arena_init()) {
-		perror("fuzz: mapping the buffers at 0x200000000");
-		return 1;
-	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# fuzz: seed %" PRIu64 ", %" PRIu64 " ops (make fuzz SEED=%"
-	       PRIu64 " OPS=%" PRIu64 " replays them)\n", opt_seed, opt_ops,
-	       opt_seed, opt_ops);
-	snprintf(name, sizeof(name), "fuzz: %" PRIu64 " random ops on %d "
-		 "files match the model (seed %" PRIu64 ")", opt_ops, SLOTS,
-		 opt_seed);
-	return tap_run(cases, ARRAY_SIZE(cases));
+	ksft_print_header();
+	ksft_set_plan(4);
+	ksft_print_msg("fuzz: seed %" PRIu64 ", %" PRIu64
+		       " ops (make fuzz SEED=%" PRIu64 " OPS=%" PRIu64
+		       " replays them)\n",
+		       opt_seed, opt_ops, opt_seed, opt_ops);
+	if (arena_init())
+		ksft_exit_fail_perror("mapping the buffers at 0x200000000");
+
+	/* loaded here, or already */
+	ret = mod_load("");
+	if (ret && ret != -EEXIST)
+		ksft_print_msg("finit_module(" HELLO_KO "): %s\n",
+			       strerror(-ret));
+	ksft_test_result(ret == 0 || ret == -EEXIST, "fuzz.module_loads\n");
+	/* a hang must not outlive the job */
+	alarm(FUZZ_TIMEOUT);
+	ok = fuzz_run();
+	alarm(0);
+	ksft_test_result(ok, "fuzz.ops_match_model\n");
+	ksft_test_result(no_leak(), "fuzz.no_live_allocation\n");
+	ksft_test_result(unloads(), "fuzz.module_unloads\n");
+	ksft_finished();
 }

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Concurrency stress for hello_kmalloc.  Runs as root in the test VM with
- * /hello_kmalloc.ko beside it and the module not loaded.  For a few
- * seconds, all at once:
+ * /hello_kmalloc.ko beside it.  For a few seconds, all at once:
  *  - threads sharing one open file, mixing pread/pwrite/read/write/lseek;
  *  - forked children sharing that same file, doing the same;
  *  - processes opening and closing files of their own in a tight loop;
@@ -11,6 +10,10 @@
  * read), every fresh open must read zeros, and the unload must be refused
  * each time.  Afterwards no allocation from the module may be live and the
  * unload must succeed.
+ *
+ * That is one workload with several verdicts, not a list of cases that
+ * could run alone: it has a main of its own on kselftest.h, runs the
+ * workload once, then reports each verdict as one KTAP result.
  *
  * Usage: stress [-t SECONDS]   (default 4)
  */
@@ -30,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kselftest.h"
 #include "lib.h"
 
 #define SZ		HELLO_BUF_SIZE
@@ -39,15 +43,11 @@
 
 enum { BY_THREAD, BY_CHILD };
 
-/*
- * In a MAP_SHARED page: written by threads and children alike, and read by
- * the later cases, each of which tap_run() runs in a child of its own.
- */
+/* In a MAP_SHARED page: written by threads and children alike. */
 struct shared {
 	atomic_int stop;
 	atomic_long calls[2], reads[2], torn[2], errors[2];
 	atomic_long opens, dirty, open_errors;
-	long refused, unload_unexpected;	/* by t_run only */
 	atomic_int noted;
 	char note[256];		/* the first thing that went wrong */
 };
@@ -55,9 +55,10 @@ struct shared {
 static struct shared *sh;
 static int shared_fd = -1;
 static int opt_seconds = 4;
-static int crashed;
+/* unloads tried while a file was open, by the main thread */
+static long refused, unload_unexpected;
 
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static __printf(1, 2) void note(const char *fmt, ...);
 static void note(const char *fmt, ...)
 {
 	va_list ap;
@@ -238,135 +239,148 @@ static void cycler(int id)
 	sh->open_errors += errors;
 }
 
-static int t_run(void)
+/*
+ * The workload: true if it started whole and every thread and process of
+ * it ended cleanly.
+ */
+static bool run(void)
 {
 	pid_t kids[CHILDREN + CYCLERS];
 	pthread_t th[THREADS];
+	int i, nkids, nth, ret, status, crashed = 0;
+	bool ok = true;
 	double end;
-	int i, ret, status;
 
 	shared_fd = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
-	ASSERT(shared_fd >= 0, "open the shared file");
-	for (i = 0; i < CHILDREN + CYCLERS; i++) {
-		kids[i] = fork();
-		ASSERT(kids[i] >= 0, "fork");
-		if (kids[i] == 0) {
-			if (i < CHILDREN)
-				sharer(THREADS + i, BY_CHILD);
+	if (shared_fd < 0) {
+		ksft_perror("open the shared file");
+		return false;
+	}
+	for (nkids = 0; nkids < CHILDREN + CYCLERS; nkids++) {
+		kids[nkids] = fork();
+		if (kids[nkids] < 0) {
+			ksft_perror("fork");
+			ok = false;
+			break;
+		}
+		if (kids[nkids] == 0) {
+			if (nkids < CHILDREN)
+				sharer(THREADS + nkids, BY_CHILD);
 			else
-				cycler(i);
+				cycler(nkids);
 			_exit(0);
 		}
 	}
-	for (i = 0; i < THREADS; i++)
-		ASSERT(pthread_create(&th[i], NULL, sharer_thread,
-				      (void *)(long)i) == 0, "pthread_create");
+	for (nth = 0; ok && nth < THREADS; nth++) {
+		ret = pthread_create(&th[nth], NULL, sharer_thread,
+				     (void *)(long)nth);
+		if (ret) {
+			errno = ret;
+			ksft_perror("pthread_create");
+			ok = false;
+			break;
+		}
+	}
 
 	/* a file is open all along: every unload must be refused */
 	end = now() + opt_seconds;
-	while (now() < end) {
+	while (ok && now() < end) {
 		ret = mod_unload();
 		if (ret == -EWOULDBLOCK || ret == -EBUSY) {
-			sh->refused++;
+			refused++;
 		} else {
-			sh->unload_unexpected++;
+			unload_unexpected++;
 			note("unload with files open returned %d", ret);
 		}
 		usleep(2000);
 	}
 
 	atomic_store(&sh->stop, 1);
-	for (i = 0; i < THREADS; i++)
+	for (i = 0; i < nth; i++)
 		pthread_join(th[i], NULL);
-	for (i = 0; i < CHILDREN + CYCLERS; i++)
+	for (i = 0; i < nkids; i++)
 		if (waitpid(kids[i], &status, 0) != kids[i] ||
 		    !WIFEXITED(status) || WEXITSTATUS(status))
 			crashed++;
-	ASSERT(close(shared_fd) == 0, "close the shared file");
-	diag("%d s: %ld calls by %d threads, %ld by %d children, %ld opens by "
-	     "%d processes, %ld unloads refused", opt_seconds,
-	     (long)sh->calls[BY_THREAD], THREADS, (long)sh->calls[BY_CHILD],
-	     CHILDREN, (long)sh->opens, CYCLERS, sh->refused);
+	if (close(shared_fd)) {
+		ksft_perror("close the shared file");
+		ok = false;
+	}
+	ksft_print_msg("%d s: %ld calls by %d threads, %ld by %d children, "
+		       "%ld opens by %d processes, %ld unloads refused\n",
+		       opt_seconds, (long)sh->calls[BY_THREAD], THREADS,
+		       (long)sh->calls[BY_CHILD], CHILDREN, (long)sh->opens,
+		       CYCLERS, refused);
 	if (sh->noted)
-		diag("first problem: %s", sh->note);
-	ASSERT(!crashed, "%d child processes died", crashed);
-	return 0;
+		ksft_print_msg("first problem: %s\n", sh->note);
+	if (crashed) {
+		ksft_print_msg("%d child processes died\n", crashed);
+		ok = false;
+	}
+	return ok;
 }
 
-static int check_sharers(int by, const char *who)
+static bool sharers_ok(int by, const char *who)
 {
-	ASSERT(sh->reads[by] > 0, "no read by %s", who);
-	ASSERT(sh->torn[by] == 0 && sh->errors[by] == 0,
-	       "%s: %ld of %ld reads torn, %ld failed calls", who,
-	       (long)sh->torn[by], (long)sh->reads[by], (long)sh->errors[by]);
-	return 0;
+	if (sh->reads[by] > 0 && sh->torn[by] == 0 && sh->errors[by] == 0)
+		return true;
+	ksft_print_msg("%s: %ld of %ld reads torn, %ld failed calls\n", who,
+		       (long)sh->torn[by], (long)sh->reads[by],
+		       (long)sh->errors[by]);
+	return false;
 }
 
-static int t_threads(void)
+static bool cyclers_ok(void)
 {
-	return check_sharers(BY_THREAD, "threads");
+	if (sh->opens > 0 && sh->dirty == 0 && sh->open_errors == 0)
+		return true;
+	ksft_print_msg("%ld of %ld fresh opens not zero, %ld failed calls\n",
+		       (long)sh->dirty, (long)sh->opens, (long)sh->open_errors);
+	return false;
 }
 
-static int t_children(void)
+static bool unload_refused(void)
 {
-	return check_sharers(BY_CHILD, "children");
+	if (refused > 0 && unload_unexpected == 0)
+		return true;
+	ksft_print_msg("%ld unloads refused, %ld not\n", refused,
+		       unload_unexpected);
+	return false;
 }
 
-static int t_cyclers(void)
-{
-	ASSERT(sh->opens > 0, "no open");
-	ASSERT(sh->dirty == 0 && sh->open_errors == 0,
-	       "%ld of %ld fresh opens were not zero, %ld failed calls",
-	       (long)sh->dirty, (long)sh->opens, (long)sh->open_errors);
-	return 0;
-}
-
-static int t_unload_refused(void)
-{
-	ASSERT(sh->refused > 0 && sh->unload_unexpected == 0,
-	       "%ld unloads refused, %ld not", sh->refused,
-	       sh->unload_unexpected);
-	return 0;
-}
-
-static int t_no_live(void)
+static bool no_live(void)
 {
 	long live = slab_live("", NULL, 0);
 
-	ASSERT(live >= 0, "no slab alloc_traces (slub_debug=U, debugfs?)");
-	ASSERT(live == 0, "%ld module objects live after every close", live);
-	return 0;
+	if (live > 0)
+		ksft_print_msg("%ld module objects live after every close\n",
+			       live);
+	if (live >= 0)
+		return live == 0;
+	ksft_print_msg("no slab alloc_traces (slub_debug=U, debugfs?)\n");
+	return false;
 }
 
-static int t_unload(void)
+static bool unload_at_last(void)
 {
 	struct stat st;
 	int ret = mod_unload();
 
-	errno = -ret;
-	ASSERT(ret == 0, "unload once every file is closed");
-	ASSERT(stat(HELLO_DEV, &st) && errno == ENOENT, HELLO_DEV " remains");
-	return 0;
+	if (ret) {
+		ksft_print_msg("unload once every file is closed: %s\n",
+			       strerror(-ret));
+		return false;
+	}
+	if (!stat(HELLO_DEV, &st) || errno != ENOENT) {
+		ksft_print_msg(HELLO_DEV " remains after the unload\n");
+		return false;
+	}
+	return true;
 }
-
-static const struct tcase cases[] = {
-	{ "stress: load the module", t_mod_load },
-	{ "stress: threads, children, open/close loops and unloads together",
-	  t_run },
-	{ "stress: threads sharing a file never see a torn read", t_threads },
-	{ "stress: forked children sharing it never see a torn read",
-	  t_children },
-	{ "stress: parallel open/close loops: each fresh open reads zeros",
-	  t_cyclers },
-	{ "stress: unload refused every time while a file is open",
-	  t_unload_refused },
-	{ "stress: no live allocation from the module afterwards", t_no_live },
-	{ "stress: unload succeeds once every file is closed", t_unload },
-};
 
 int main(int argc, char **argv)
 {
-	int c;
+	int c, ret;
 
 	while ((c = getopt(argc, argv, "t:")) != -1) {
 		if (c != 't' || (opt_seconds = atoi(optarg)) <= 0) {
@@ -374,13 +388,30 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	ksft_print_header();
+	ksft_set_plan(8);
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
-		perror("stress: mmap");
-		return 1;
-	}
+	if (sh == MAP_FAILED)
+		ksft_exit_fail_perror("mmap");
 	/* a hang (a lost wakeup, a deadlock) must not outlive the job */
 	alarm(opt_seconds + 60);
-	return tap_run(cases, ARRAY_SIZE(cases));
+
+	/* loaded here, or already */
+	ret = mod_load("");
+	if (ret && ret != -EEXIST)
+		ksft_print_msg("finit_module(" HELLO_KO "): %s\n",
+			       strerror(-ret));
+	ksft_test_result(ret == 0 || ret == -EEXIST, "stress.module_loads\n");
+	ksft_test_result(run(), "stress.workers_end_cleanly\n");
+	ksft_test_result(sharers_ok(BY_THREAD, "threads"),
+			 "stress.threads_see_no_torn_read\n");
+	ksft_test_result(sharers_ok(BY_CHILD, "children"),
+			 "stress.children_see_no_torn_read\n");
+	ksft_test_result(cyclers_ok(), "stress.fresh_open_reads_zeros\n");
+	ksft_test_result(unload_refused(),
+			 "stress.unload_refused_while_open\n");
+	ksft_test_result(no_live(), "stress.no_live_allocation\n");
+	ksft_test_result(unload_at_last(), "stress.unload_after_last_close\n");
+	ksft_finished();
 }
