@@ -33,18 +33,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/*
- * kselftest_harness.h of 6.12 is not -Wextra clean: an unused parameter,
- * and TEST_F()'s wrapper keeps the pid of fork() in a local across its
- * setjmp().  That one is real: after a failed ASSERT the case's process
- * may take the parent's path and skip FIXTURE_TEARDOWN(); the fixtures
- * below use FIXTURE_TEARDOWN_PARENT(), which runs on either path.
- */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"
 #include "kselftest_harness.h"
-#pragma GCC diagnostic pop
-#pragma GCC diagnostic ignored "-Wclobbered"
 #include "lib.h"
 
 #define SZ		HELLO_BUF_SIZE

@@ -5,6 +5,11 @@
  * deliberately bad user buffers.  The cases themselves use the kernel's
  * kselftest_harness.h, and the programs with a main of their own
  * kselftest.h, both from linux-source (tests/tests.mk finds them).
+ *
+ * A teardown that must run uses FIXTURE_TEARDOWN_PARENT(): 6.12's TEST_F()
+ * keeps fork()'s result in a local across setjmp(), so after a failed
+ * ASSERT the case's process may take the parent's path and skip a plain
+ * FIXTURE_TEARDOWN().
  */
 #ifndef HELLO_TESTS_LIB_H
 #define HELLO_TESTS_LIB_H

@@ -70,6 +70,20 @@ static void module_unloaded(struct __test_metadata *_metadata)
 	}
 }
 
+/*
+ * The fixtures of the cases: a group's name, and the module's state that
+ * its setup establishes (loaded, or not), so that no case depends on the
+ * ones before it.
+ */
+#define LOADED_FIXTURE(name)						\
+	FIXTURE(name) {};						\
+	FIXTURE_SETUP(name) { module_loaded(_metadata); }		\
+	FIXTURE_TEARDOWN(name) {}
+#define UNLOADED_FIXTURE(name)						\
+	FIXTURE(name) {};						\
+	FIXTURE_SETUP(name) { module_unloaded(_metadata); }		\
+	FIXTURE_TEARDOWN(name) {}
+
 /* Open the device with a known 64-byte pattern written at offset 0. */
 static int open_filled(int flags, const unsigned char *pat)
 {
@@ -91,17 +105,7 @@ static int contents(int fd, unsigned char *out)
 
 /* ---- loading ---------------------------------------------------------- */
 
-/* setup: the module is not loaded */
-FIXTURE(load) {};
-
-FIXTURE_SETUP(load)
-{
-	module_unloaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(load)
-{
-}
+UNLOADED_FIXTURE(load)
 
 /* load: succeeds, one info line names /dev/hello0 and major:minor */
 TEST_F_TIMEOUT(load, one_info_line_names_node, SLOW_TIMEOUT)
@@ -124,17 +128,7 @@ TEST_F_TIMEOUT(load, one_info_line_names_node, SLOW_TIMEOUT)
 	close(kmsg);
 }
 
-/* setup: the module is loaded */
-FIXTURE(node) {};
-
-FIXTURE_SETUP(node)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(node)
-{
-}
+LOADED_FIXTURE(node)
 
 /* load: /dev/hello0, sysfs class and /proc/devices agree */
 TEST_F(node, sysfs_and_proc_devices_agree)
@@ -189,17 +183,7 @@ TEST_F(node, one_minor)
 
 /* ---- open and release -------------------------------------------------- */
 
-/* setup: the module is loaded */
-FIXTURE(open) {};
-
-FIXTURE_SETUP(open)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(open)
-{
-}
+LOADED_FIXTURE(open)
 
 /* open: O_RDONLY, O_WRONLY and O_RDWR, access enforced */
 TEST_F(open, access_modes_enforced)
@@ -410,17 +394,7 @@ static bool kernel_symbol(const char *name)
 	return found;
 }
 
-/* setup: the module is loaded */
-FIXTURE(release) {};
-
-FIXTURE_SETUP(release)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(release)
-{
-}
+LOADED_FIXTURE(release)
 
 /*
  * release: buffer freed with kfree_sensitive
@@ -489,17 +463,7 @@ TEST_F_TIMEOUT(release, buffer_freed_with_kfree_sensitive, SLOW_TIMEOUT)
 
 /* ---- read -------------------------------------------------------------- */
 
-/* setup: the module is loaded */
-FIXTURE(read) {};
-
-FIXTURE_SETUP(read)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(read)
-{
-}
+LOADED_FIXTURE(read)
 
 /* read: 64 bytes at 0, offset advances to 64 */
 TEST_F(read, all_64_at_0)
@@ -647,17 +611,7 @@ TEST_F(read, partly_mapped_short_count)
 
 /* ---- write ------------------------------------------------------------- */
 
-/* setup: the module is loaded */
-FIXTURE(write) {};
-
-FIXTURE_SETUP(write)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(write)
-{
-}
+LOADED_FIXTURE(write)
 
 /* write: count 0 returns 0, even at 64 */
 TEST_F(write, count_0_even_at_64)
@@ -795,17 +749,7 @@ TEST_F(write, partly_mapped_stores_what_it_reports)
 
 /* ---- llseek (default_llseek; the node's size is 0) --------------------- */
 
-/* setup: the module is loaded */
-FIXTURE(llseek) {};
-
-FIXTURE_SETUP(llseek)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(llseek)
-{
-}
+LOADED_FIXTURE(llseek)
 
 /* llseek: SEEK_SET to 0..LLONG_MAX */
 TEST_F(llseek, seek_set_up_to_llong_max)
@@ -887,17 +831,7 @@ TEST_F(llseek, bad_whence)
 
 /* ---- pread, pwrite, readv, writev --------------------------------------- */
 
-/* setup: the module is loaded */
-FIXTURE(rw) {};
-
-FIXTURE_SETUP(rw)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(rw)
-{
-}
+LOADED_FIXTURE(rw)
 
 /* pread/pwrite: same rules, file offset untouched */
 TEST_F(rw, pread_pwrite_keep_offset)
@@ -1156,17 +1090,7 @@ static void offset_held(struct __test_metadata *_metadata, long nr)
 	close(fd);
 }
 
-/* setup: the module is loaded */
-FIXTURE(shared) {};
-
-FIXTURE_SETUP(shared)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(shared)
-{
-}
+LOADED_FIXTURE(shared)
 
 /* shared file: read() waits for a read() held in a page fault */
 TEST_F_TIMEOUT(shared, read_waits_for_held_read, SLOW_TIMEOUT)
@@ -1410,17 +1334,7 @@ TEST_F_TIMEOUT(shared, forked_writers_never_tear_read, SLOW_TIMEOUT)
 
 /* ---- no ioctl, no mmap -------------------------------------------------- */
 
-/* setup: the module is loaded */
-FIXTURE(unsupported) {};
-
-FIXTURE_SETUP(unsupported)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(unsupported)
-{
-}
+LOADED_FIXTURE(unsupported)
 
 /* no ioctl (ENOTTY), no mmap (ENODEV) */
 TEST_F(unsupported, no_ioctl_no_mmap)
@@ -1465,7 +1379,7 @@ FIXTURE_SETUP(dmesg)
 	module_unloaded(_metadata);
 }
 
-FIXTURE_TEARDOWN(dmesg)
+FIXTURE_TEARDOWN_PARENT(dmesg)
 {
 	mod_unload();
 }
@@ -1518,17 +1432,7 @@ TEST_F_TIMEOUT(dmesg, dyndbg_logs_each_call, SLOW_TIMEOUT)
 
 #define MANY 1500
 
-/* setup: the module is loaded */
-FIXTURE(scale) {};
-
-FIXTURE_SETUP(scale)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(scale)
-{
-}
+LOADED_FIXTURE(scale)
 
 /* scale: 1500 files open at once, each its own buffer */
 TEST_F_TIMEOUT(scale, many_files_open_each_own_buffer, SLOW_TIMEOUT)
@@ -1601,17 +1505,7 @@ static int gone(void)
 	       stat("/sys/class/" HELLO_MODULE, &st) && errno == ENOENT;
 }
 
-/* setup: the module is loaded */
-FIXTURE(unload) {};
-
-FIXTURE_SETUP(unload)
-{
-	module_loaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(unload)
-{
-}
+LOADED_FIXTURE(unload)
 
 /* unload: refused while a file is open */
 TEST_F_TIMEOUT(unload, refused_while_open, SLOW_TIMEOUT)
@@ -1657,17 +1551,7 @@ TEST_F_TIMEOUT(unload, after_close_leaves_nothing, SLOW_TIMEOUT)
 
 /* ---- the module and the kernel ------------------------------------------ */
 
-/* setup: the module is not loaded */
-FIXTURE(module) {};
-
-FIXTURE_SETUP(module)
-{
-	module_unloaded(_metadata);
-}
-
-FIXTURE_TEARDOWN(module)
-{
-}
+UNLOADED_FIXTURE(module)
 
 /* module: 40 load/unload cycles */
 TEST_F_TIMEOUT(module, load_unload_40_cycles, SLOW_TIMEOUT)
@@ -1703,7 +1587,7 @@ FIXTURE_SETUP(kernel)
 	module_loaded(_metadata);
 }
 
-FIXTURE_TEARDOWN(kernel)
+FIXTURE_TEARDOWN_PARENT(kernel)
 {
 	mod_unload();
 }
