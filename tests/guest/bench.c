@@ -1222,6 +1222,35 @@ static unsigned int plan(void)
 	return n + ARRAY_SIZE(memory_cases);
 }
 
+/*
+ * Which string instructions the kernel's copies use: the guest CPU's
+ * copy-related flags (check-hosts compares this line between hosts).
+ */
+static void print_copy_flags(void)
+{
+	static const char *const flags[] = { "rep_good", "erms", "fsrm" };
+	char line[4096], have[64] = "", word[16];
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	size_t i;
+
+	while (f && fgets(line, sizeof(line), f) && strncmp(line, "flags", 5))
+		;
+	if (f && !strncmp(line, "flags", 5)) {
+		line[strcspn(line, "\n")] = ' ';
+		for (i = 0; i < ARRAY_SIZE(flags); i++) {
+			snprintf(word, sizeof(word), " %s ", flags[i]);
+			if (strstr(line, word))
+				snprintf(have + strlen(have),
+					 sizeof(have) - strlen(have), " %s",
+					 flags[i]);
+		}
+		ksft_print_msg("copy-related CPU flags:%s\n",
+			       have[0] ? have : " none");
+	}
+	if (f)
+		fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1269,6 +1298,7 @@ int main(int argc, char **argv)
 	if (uname(&uts))
 		ksft_exit_fail_perror("uname");
 	ksft_set_plan(plan());
+	print_copy_flags();
 
 	ret = mod_load("");
 	if (ret && ret != -EEXIST)
