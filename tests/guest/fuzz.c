@@ -1092,17 +1092,8 @@ static bool fuzz_run(void)
 
 static bool no_leak(void)
 {
-	long live;
-
 	reset();
-	live = slab_live("", NULL, 0);
-	if (live > 0)
-		ksft_print_msg("%ld module objects live after closing all\n",
-			       live);
-	if (live >= 0)
-		return live == 0;
-	ksft_print_msg("no slab alloc_traces (slub_debug=U, debugfs?)\n");
-	return false;
+	return none_live();
 }
 
 static bool unloads(void)

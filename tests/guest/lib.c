@@ -212,6 +212,17 @@ long slab_live(const char *prefix, char *where, size_t wlen)
 	return live;
 }
 
+bool none_live(void)
+{
+	long live = slab_live("", NULL, 0);
+
+	if (live > 0)
+		ksft_print_msg("%ld module objects live\n", live);
+	else if (live < 0)
+		ksft_print_msg("no alloc_traces (slub_debug=U, debugfs?)\n");
+	return live == 0;
+}
+
 unsigned char *edge_buf(size_t len)
 {
 	long page = sysconf(_SC_PAGESIZE);

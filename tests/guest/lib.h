@@ -47,6 +47,13 @@ int kmsg_count(const char *log, int level, const char *s);
  */
 long slab_live(const char *prefix, char *where, size_t wlen);
 
+/*
+ * No allocation of the module's is live (slab_live() over every cache):
+ * true, or false with a diagnostic saying how many, or that there are no
+ * allocation traces to read.
+ */
+bool none_live(void);
+
 /* len readable+writable bytes that end exactly where an unmapped page starts */
 unsigned char *edge_buf(size_t len);
 

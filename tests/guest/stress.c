@@ -348,19 +348,6 @@ static bool unload_refused(void)
 	return false;
 }
 
-static bool no_live(void)
-{
-	long live = slab_live("", NULL, 0);
-
-	if (live > 0)
-		ksft_print_msg("%ld module objects live after every close\n",
-			       live);
-	if (live >= 0)
-		return live == 0;
-	ksft_print_msg("no slab alloc_traces (slub_debug=U, debugfs?)\n");
-	return false;
-}
-
 static bool unload_at_last(void)
 {
 	struct stat st;
@@ -411,7 +398,7 @@ int main(int argc, char **argv)
 	ksft_test_result(cyclers_ok(), "stress.fresh_open_reads_zeros\n");
 	ksft_test_result(unload_refused(),
 			 "stress.unload_refused_while_open\n");
-	ksft_test_result(no_live(), "stress.no_live_allocation\n");
+	ksft_test_result(none_live(), "stress.no_live_allocation\n");
 	ksft_test_result(unload_at_last(), "stress.unload_after_last_close\n");
 	ksft_finished();
 }
