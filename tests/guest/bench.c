@@ -4,14 +4,13 @@
  * (/dev/zero, /dev/null) in the same boot.  Runs as root inside a VM with
  * /hello_kmalloc.ko beside it, and reports through kselftest.h.
  *
- *   bench          15 rounds, the memory measurements at full size, and
- *                  the targets as cases
+ *   bench          15 rounds, and the targets as cases
  *   bench --floor  the same, plus /dev/hello_floor (tests/floor, loaded by
  *                  the caller) against the same baselines: the cost of the
  *                  user copy alone, which no driver avoids (make bench)
- *   bench --short  what `make check` runs: 3 short rounds and small memory
- *                  runs; checks only that every sample ran and gave sane
- *                  numbers (a slow or busy machine must not fail it)
+ *   bench --short  what `make check` runs: 3 short rounds; checks only that
+ *                  every sample ran and gave sane numbers (a slow or busy
+ *                  machine must not fail it)
  *   bench --exact [--short] [--kernel NAME] [--gate BASELINE]
  *                  in a VM that counts instructions (tests/tiers: cpu
  *                  exact): instructions per op on /dev/hello0, the floor
@@ -30,12 +29,12 @@
  * Speedup    = ops/s with 2 threads (one fd each) / ops/s with 1 thread.
  *
  * What the host reads: the "# | ..." table lines and the "# round" line of
- * every sample (tests/host/chart.sh), and in exact mode the "# baseline"
- * lines (tests/host/baseline.sh).
+ * every sample (tests/host/chart.sh), the "# copy-related" line
+ * (tests/host/hosts.sh), and in exact mode the "# baseline" lines
+ * (tests/host/baseline.sh).  What an open costs in memory is the suite's
+ * (open.buffer_memcg_charged, scale.*) and the lesson's (act 3).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
-#include <linux/membarrier.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -46,8 +45,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -55,7 +52,6 @@
 #include "lib.h"
 
 #define MAX_ROUNDS	64
-#define MAX_CACHES	512
 #define MAX_BATCHES	1000
 #define FLOOR_DEV	"/dev/hello_floor"
 
@@ -64,19 +60,12 @@ struct mode {
 	int batches;		/* per side and round of a cost pair */
 	int slices;		/* per side and round of a speedup pair */
 	double secs;		/* length of one slice */
-	long slab_opens;	/* files open at once for the slab cost */
-	long cycles;		/* open/close cycles for the growth check */
-	long many;		/* files open at once for the scale check */
 	bool targets;		/* judge the targets (not with --short) */
 };
 
-static const struct mode full = {
-	15, 500, 10, 0.02, 10000, 1000000, 100000, true
-};
+static const struct mode full = { 15, 500, 10, 0.02, true };
 
-static const struct mode quick = {
-	3, 20, 2, 0.005, 1000, 10000, 2000, false
-};
+static const struct mode quick = { 3, 20, 2, 0.005, false };
 
 /* exact mode: the cost pairs' batches only */
 static const struct mode exact_full = {
@@ -554,362 +543,6 @@ static void judge_pairs(void)
 	}
 }
 
-/* ---- memory --------------------------------------------------------------- */
-
-struct cache {
-	char name[64];
-	long active;		/* objects in use */
-	long size;		/* bytes per object slot */
-	double page_bytes;	/* slab pages per object, in bytes */
-};
-
-struct snap {
-	int n;
-	struct cache c[MAX_CACHES];
-};
-
-/*
- * Flush the per-CPU slabs of every cache, so that /proc/slabinfo counts
- * exactly the objects in use (free objects in a CPU's slab count as used).
- * The files stay open: opening them each time would itself allocate, and
- * free after an RCU grace period, the struct files being counted.
- */
-static int shrink_all(void)
-{
-	static int fds[MAX_CACHES], n = -1;
-	char path[512];
-	struct dirent *de;
-	DIR *dir;
-	int i;
-
-	if (n < 0) {
-		dir = opendir("/sys/kernel/slab");
-		if (!dir) {
-			ksft_perror("/sys/kernel/slab");
-			return -1;
-		}
-		n = 0;
-		while ((de = readdir(dir)) && n < MAX_CACHES) {
-			if (de->d_name[0] == '.' || de->d_type == DT_LNK)
-				continue;
-			snprintf(path, sizeof(path),
-				 "/sys/kernel/slab/%s/shrink", de->d_name);
-			fds[n] = open(path, O_WRONLY | O_CLOEXEC);
-			if (fds[n] < 0) {
-				ksft_perror(path);
-				closedir(dir);
-				return -1;
-			}
-			n++;
-		}
-		closedir(dir);
-	}
-	for (i = 0; i < n; i++) {
-		if (pwrite(fds[i], "1", 1, 0) != 1) {
-			ksft_perror("shrinking a slab cache");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int read_slabinfo(struct snap *s)
-{
-	static FILE *f;
-	char line[512];
-	long num, objper, pages;
-
-	if (shrink_all())
-		return -1;
-	if (!f)
-		f = fopen("/proc/slabinfo", "re");
-	if (!f) {
-		ksft_perror("/proc/slabinfo");
-		return -1;
-	}
-	rewind(f);
-	s->n = 0;
-	while (fgets(line, sizeof(line), f) && s->n < MAX_CACHES) {
-		struct cache *c = &s->c[s->n];
-
-		/* name active_objs num_objs objsize objperslab pagesperslab */
-		if (sscanf(line, "%63s %ld %ld %ld %ld %ld", c->name,
-			   &c->active, &num, &c->size, &objper, &pages) != 6 ||
-		    objper <= 0)
-			continue;
-		c->page_bytes = pages * sysconf(_SC_PAGESIZE) /
-				(double)objper;
-		s->n++;
-	}
-	if (!s->n)
-		ksft_print_msg("/proc/slabinfo: no cache parsed\n");
-	return s->n ? 0 : -1;
-}
-
-/* Objects allocated or freed between two snapshots, over all caches. */
-static long moved(const struct snap *a, const struct snap *b)
-{
-	long sum = 0;
-	int i;
-
-	for (i = 0; i < a->n && i < b->n; i++)
-		sum += labs(a->c[i].active - b->c[i].active);
-	return sum;
-}
-
-/*
- * A snapshot once the counts have settled: a closed file's struct file is
- * freed after an RCU grace period, not by close() itself, so each try
- * waits for one (membarrier(GLOBAL) is synchronize_rcu()).  The kernel's
- * own background work (the console, timers) moves a few objects anyway.
- */
-static int take_snap(struct snap *s)
-{
-	static struct snap prev;
-	long still = -1;
-	int i;
-
-	for (i = 0; i < 20; i++) {
-		if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0)) {
-			ksft_perror("membarrier");
-			return -1;
-		}
-		usleep(50000);
-		if (read_slabinfo(s))
-			return -1;
-		if (i) {
-			still = moved(&prev, s);
-			if (still <= 16)
-				return 0;
-		}
-		prev = *s;
-	}
-	ksft_print_msg("slab counts still moving: %ld objects in the last grace period\n",
-		       still);
-	return 0;
-}
-
-static const struct cache *find(const struct snap *s, const char *name)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++)
-		if (!strcmp(s->c[i].name, name))
-			return &s->c[i];
-	return NULL;
-}
-
-/* Objects that appeared in cache c (of a later snapshot) since a. */
-static long delta(const struct snap *a, const struct cache *c)
-{
-	const struct cache *x = find(a, c->name);
-
-	return c->active - (x ? x->active : 0);
-}
-
-/* Room for n more files (and the ~200 the slab snapshots keep open). */
-static bool raise_nofile(long n)
-{
-	struct rlimit rl = { n + 1024, n + 1024 };
-	FILE *f = fopen("/proc/sys/fs/nr_open", "r+e");
-	long nr_open = 0;
-
-	/* fs.nr_open caps RLIMIT_NOFILE (1048576 by default) */
-	if (!f || fscanf(f, "%ld", &nr_open) != 1) {
-		ksft_perror("fs.nr_open");
-		if (f)
-			fclose(f);
-		return false;
-	}
-	if (nr_open < n + 1024) {
-		rewind(f);
-		fprintf(f, "%ld\n", n + 1024);
-	}
-	if (fclose(f)) {
-		ksft_perror("raising fs.nr_open");
-		return false;
-	}
-	if (setrlimit(RLIMIT_NOFILE, &rl)) {
-		ksft_perror("raising RLIMIT_NOFILE");
-		return false;
-	}
-	return true;
-}
-
-/* Open n files of path at once; snapshot the slab with them open. */
-static int open_many(const char *path, int *fds, long n, struct snap *s)
-{
-	long i;
-	int ret = 0;
-
-	for (i = 0; i < n; i++) {
-		fds[i] = open(path, O_RDWR | O_CLOEXEC);
-		if (fds[i] < 0) {
-			ksft_print_msg("open #%ld of %s: %s\n", i, path,
-				       strerror(errno));
-			ret = -1;
-			break;
-		}
-	}
-	if (!ret)
-		ret = take_snap(s);
-	while (i--)
-		if (close(fds[i])) {
-			ksft_perror("close");
-			ret = -1;
-		}
-	return ret;
-}
-
-static struct snap s0, s1, s2, s3;
-static char drv_cache[64];	/* found by slab_cost(), for the others */
-
-/*
- * Slab cost of one open: the objects that n opens of /dev/hello0 add to
- * each cache, minus what n opens of /dev/null add (the struct file and
- * whatever else any open costs), divided by n.
- */
-static void slab_cost(void)
-{
-	long n = m->slab_opens, i;
-	int *fds = calloc(n, sizeof(*fds));
-	double objs = 0, bytes = 0, page_bytes = 0, most = 0;
-	bool ok = fds && raise_nofile(n);
-
-	ok = ok && take_snap(&s0) == 0 && open_many("/dev/null", fds, n,
-						    &s1) == 0;
-	ok = ok && take_snap(&s2) == 0 && open_many(HELLO_DEV, fds, n,
-						   &s3) == 0;
-	if (ok) {
-		ksft_print_msg("slab objects per open, %ld files open at once\n",
-			       n);
-		ksft_print_msg("| cache | slot bytes | /dev/null | /dev/hello0 "
-			       "| hello0 - null |\n");
-		ksft_print_msg("|---|---:|---:|---:|---:|\n");
-	}
-	for (i = 0; ok && i < s3.n; i++) {
-		const struct cache *c = &s3.c[i], *cn = find(&s1, c->name);
-		double dh = delta(&s2, c) / (double)n;
-		double dn = cn ? delta(&s0, cn) / (double)n : 0;
-
-		if (fabs(dh) < 0.005 && fabs(dn) < 0.005)
-			continue;
-		ksft_print_msg("| %s | %ld | %.3f | %.3f | %+.3f |\n",
-			       c->name, c->size, dn, dh, dh - dn);
-		objs += dh - dn;
-		bytes += (dh - dn) * c->size;
-		page_bytes += (dh - dn) * c->page_bytes;
-		if (dh - dn > most) {
-			most = dh - dn;
-			snprintf(drv_cache, sizeof(drv_cache), "%s", c->name);
-		}
-	}
-	free(fds);
-	if (ok)
-		ksft_print_msg("driver's own cost per open: %.3f objects, "
-			       "%.1f bytes (%.1f of slab pages), in %s\n",
-			       objs, bytes, page_bytes, drv_cache);
-	if (m->targets) {
-		ksft_print_msg("slab per open: want one object, at most 128 bytes\n");
-		ksft_test_result(ok && objs > 0.95 && objs < 1.05 &&
-				 bytes <= 128, "memory.slab_per_open\n");
-	} else {
-		ksft_print_msg("slab per open: want 0.5 to 4 objects, 0 to 8192 bytes (sane)\n");
-		ksft_test_result(ok && objs > 0.5 && objs < 4 && bytes > 0 &&
-				 bytes < 8192, "memory.slab_per_open\n");
-	}
-}
-
-/* Open/close many times; the driver's cache must not grow. */
-static void cycles_leave_nothing(void)
-{
-	long i, grew = -1, limit = m->cycles / 100000 + 1;
-	const struct cache *c;
-	double t;
-	int fd;
-	bool ok = drv_cache[0] && take_snap(&s0) == 0;
-
-	t = now();
-	for (i = 0; ok && i < m->cycles; i++) {
-		fd = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
-		if (fd < 0 || close(fd)) {
-			ksft_print_msg("cycle %ld: %s\n", i, strerror(errno));
-			ok = false;
-		}
-	}
-	t = now() - t;
-	ok = ok && take_snap(&s1) == 0;
-	c = ok ? find(&s1, drv_cache) : NULL;
-	if (c) {
-		long total = 0;
-
-		grew = delta(&s0, c);
-		for (i = 0; i < s1.n; i++)
-			total += delta(&s0, &s1.c[i]) * s1.c[i].size;
-		ksft_print_msg("%ld open/close cycles in %.1f s: %s %+ld objects "
-			       "(%ld in use after), all caches %+ld bytes\n",
-			       m->cycles, t, drv_cache, grew, c->active,
-			       total);
-	}
-	/* a leak of one object in 100,000 cycles would show */
-	ksft_print_msg("%ld open/close cycles: %s grew %ld, want < %ld\n",
-		       m->cycles, drv_cache[0] ? drv_cache : "driver's cache",
-		       grew, limit);
-	ksft_test_result(c && grew < limit, "memory.no_growth\n");
-}
-
-/* n files open at once, each holding its own number. */
-static void many_open(void)
-{
-	long n = m->many, i, bad = 0, held = -1;
-	int *fds = calloc(n, sizeof(*fds));
-	const struct cache *c;
-	bool ok = fds && raise_nofile(n) && take_snap(&s0) == 0;
-	double t = now();
-
-	for (i = 0; ok && i < n; i++) {
-		fds[i] = open(HELLO_DEV, O_RDWR | O_CLOEXEC);
-		if (fds[i] < 0 || pwrite(fds[i], &i, sizeof(i), 0) !=
-				  sizeof(i)) {
-			ksft_print_msg("open+write #%ld: %s\n", i,
-				       strerror(errno));
-			ok = false;
-		}
-	}
-	ok = ok && take_snap(&s1) == 0;
-	for (i = 0; ok && i < n; i++) {
-		long got = -1;
-
-		if (pread(fds[i], &got, sizeof(got), 0) != sizeof(got) ||
-		    got != i)
-			bad++;
-	}
-	c = ok ? find(&s1, drv_cache) : NULL;
-	if (c)
-		held = delta(&s0, c);
-	while (fds && i-- > 0)
-		if (fds[i] >= 0 && close(fds[i])) {
-			ksft_print_msg("close #%ld: %s\n", i, strerror(errno));
-			ok = false;
-		}
-	t = now() - t;
-	free(fds);
-	if (ok)
-		ksft_print_msg("%ld files open at once (%.1f s): %ld read back "
-			       "another file's data; %s held %+ld objects\n",
-			       n, t, bad, drv_cache, held);
-	ksft_test_result(ok && !bad && held >= n,
-			 "memory.files_open_at_once\n");
-}
-
-/*
- * The memory cases of the wall-clock run, in this order: the first finds
- * the driver's cache that the others watch.
- */
-static void (*const memory_cases[])(void) = {
-	slab_cost, cycles_leave_nothing, many_open,
-};
-
 /* ---- exact mode --------------------------------------------------------- */
 
 /*
@@ -1188,17 +821,14 @@ static void exact_mode(void)
 		xgate(ran);
 }
 
-/* The wall-clock run: the rounds, the two tables, targets, memory. */
+/* The wall-clock run: the rounds, the two tables, the targets. */
 static void wallclock_mode(void)
 {
 	bool ran = run_rounds();
-	size_t i;
 
 	print_tables();
 	ksft_test_result(ran, "wallclock.every_sample_ran\n");
 	judge_pairs();
-	for (i = 0; i < ARRAY_SIZE(memory_cases); i++)
-		memory_cases[i]();
 }
 
 /*
@@ -1219,7 +849,7 @@ static unsigned int plan(void)
 	n += 1;		/* wallclock.every_sample_ran */
 	for (i = 0; i < ARRAY_SIZE(pairs); i++)
 		n += judged(&pairs[i]);
-	return n + ARRAY_SIZE(memory_cases);
+	return n;
 }
 
 /*
