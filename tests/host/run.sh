@@ -183,7 +183,7 @@ declare -A built
 # each, once a run); OUT_ARRAY gets their .ko files.  Fails after a
 # failed case.
 modules() {
-	local -n kos=$1
+	local -n out_kos=$1
 	local id=$2 kdir=$3 module=$4 variants=$5 mods v
 	local mbuild=()
 	shift 5
@@ -214,7 +214,7 @@ modules() {
 		fi
 		built[$mods]=1
 	fi
-	kos=("$mods/module/hello_kmalloc.ko" "$mods/floor/hello_floor.ko")
+	out_kos=("$mods/module/hello_kmalloc.ko" "$mods/floor/hello_floor.ko")
 	[ -z "$variants" ] && return
 	for v in $(rows "tests/variants/$variants.txt" | cut -d $'\037' -f1 |
 		awk '!seen[$0]++'); do
@@ -226,7 +226,7 @@ modules() {
 			return 1
 		fi
 		built[$id/$variants/$v]=1
-		kos+=("$mods/$variants/$v.ko")
+		out_kos+=("$mods/$variants/$v.ko")
 	done
 }
 
