@@ -251,9 +251,11 @@ vm() {
 		"$out/vm.ended"
 	[ -z "${HELLO_STOP_ON+set}" ] || stop_on "$HELLO_STOP_ON" "$out" &
 	args="hello.job=$job hello.kernel=$name hello.cpu=$cpu $args"
+	# arm64's virtio console ends its lines with \r\n: not in the results
 	boot "$arch" "$model" "$cpu" "$mem" "$image" "$out/initrd.gz" \
 		"$out/console.log" "$limit" "$args ${HELLO_BOOT_ARGS:-}" |
-		tee "$out/results.tap" | sed -u "s/^/$ktap_indent  /"
+		sed -u 's/\r$//' | tee "$out/results.tap" |
+		sed -u "s/^/$ktap_indent  /"
 	status=${PIPESTATUS[0]}
 	: >"$out/vm.ended"
 	wait
