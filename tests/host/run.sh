@@ -282,7 +282,7 @@ vm() {
 kernel() {
 	local tier=$1 name=$2 arch make karch cross image qemu info id kdir
 	local out module variants start=$SECONDS p0=$pass f0=$fail
-	local kbuild=() kos=()
+	local kbuild=() kos=() more=()
 	if ! row tests/kernels "$name" _ arch make; then
 		result fail "$name is a kernel of tests/kernels"
 		return
@@ -300,7 +300,10 @@ kernel() {
 	mkdir -p "$out"
 	kbuild=("ARCH=$karch")
 	[ -z "$cross" ] || kbuild+=("CROSS_COMPILE=$cross")
-	[ -z "$make" ] || read -ra kbuild -d '' <<<"${kbuild[*]} ${make//,/ }"
+	if [ -n "$make" ]; then
+		read -ra more <<<"${make//,/ }"
+		kbuild+=("${more[@]}")
+	fi
 	# a tree without Module.symvers (modules_prepare) cannot link it
 	if [ "$image" = - ]; then
 		if module_build . "$out/module" "$kdir" "${kbuild[@]}" \
