@@ -177,16 +177,16 @@ stop_on() {
 # with the same module arguments build once.
 declare -A built
 
-# modules OUT_ARRAY ID KDIR MODULE VARIANTS KBUILD...: the module (make
-# arguments MODULE, comma-separated), the floor device and each variant of
-# the table VARIANTS, built in build/modules/ID/MODULE with W=1 (a case
-# each, once a run); OUT_ARRAY gets their .ko files.  Fails after a
-# failed case.
+# modules OUT_ARRAY ID KDIR MODULE JOB VARIANTS KBUILD...: the module (make
+# arguments MODULE, comma-separated), for the job bench the floor device
+# (jobs/bench.sh loads it), and each variant of the table VARIANTS, built
+# in build/modules/ID/MODULE with W=1 (a case each, once a run); OUT_ARRAY
+# gets their .ko files.  Fails after a failed case.
 modules() {
 	local -n out_kos=$1
-	local id=$2 kdir=$3 module=$4 variants=$5 mods v
+	local id=$2 kdir=$3 module=$4 job=$5 variants=$6 mods v
 	local mbuild=()
-	shift 5
+	shift 6
 	[ -z "$module" ] || read -ra mbuild <<<"${module//,/ }"
 	mods=build/modules/$id/$module
 	if [ -z "${built[$mods]:-}" ]; then
@@ -206,15 +206,20 @@ modules() {
 				"$mods/module.log"
 			return 1
 		fi
-		if ! module_build tests/floor "$mods/floor" "$kdir" "$@" \
-			"${mbuild[@]}" modules; then
+		built[$mods]=1
+	fi
+	out_kos=("$mods/module/hello_kmalloc.ko")
+	if [ "$job" = bench ]; then
+		if [ -z "${built[$mods/floor]:-}" ] &&
+			! module_build tests/floor "$mods/floor" "$kdir" "$@" \
+				"${mbuild[@]}" modules; then
 			result fail "the floor device builds with W=1 and 0 warnings" \
 				"$mods/floor.log"
 			return 1
 		fi
-		built[$mods]=1
+		built[$mods/floor]=1
+		out_kos+=("$mods/floor/hello_floor.ko")
 	fi
-	out_kos=("$mods/module/hello_kmalloc.ko" "$mods/floor/hello_floor.ko")
 	[ -z "$variants" ] && return
 	for v in $(rows "tests/variants/$variants.txt" | cut -d $'\037' -f1 |
 		awk '!seen[$0]++'); do
@@ -281,14 +286,14 @@ vm() {
 # (ID/result: what tests/host/kernels-doc.sh tabulates)
 kernel() {
 	local tier=$1 name=$2 arch make karch cross image qemu info id kdir
-	local out module variants start=$SECONDS p0=$pass f0=$fail
+	local out module job variants start=$SECONDS p0=$pass f0=$fail
 	local kbuild=() kos=() more=()
 	if ! row tests/kernels "$name" _ arch make; then
 		result fail "$name is a kernel of tests/kernels"
 		return
 	fi
 	row tests/arches "$arch" _ karch cross _ image qemu
-	row tests/tiers "$tier" _ _ _ _ _ _ module _ variants
+	row tests/tiers "$tier" _ _ job _ _ _ module _ variants
 	[ -z "$qemu" ] || bash tests/host/deps.sh "$qemu"
 	echo "${ktap_indent}# the kernel and its build tree"
 	if ! info=$(bash tests/host/kernel.sh "$name"); then
@@ -313,7 +318,8 @@ kernel() {
 			result fail "module compiles (not linked) with W=1 and 0 warnings" \
 				"$out/module.log"
 		fi
-	elif modules kos "$id" "$kdir" "$module" "$variants" "${kbuild[@]}"
+	elif modules kos "$id" "$kdir" "$module" "$job" "$variants" \
+		"${kbuild[@]}"
 	then
 		vm "$tier" "$name" "$arch" "$out" "$image" "${kos[@]}"
 		if compgen -G "build/modules/$id/$module/module/*.gcno" \
