@@ -99,13 +99,16 @@ provide_debian() {
 			# shellcheck disable=SC2016 # the inner shell expands them
 			in_release sh -c 'cd "$1" && apt-get -q download "$2"' \
 				sh "${tmp#"$root"}" "$deb" >&2
-			f=$(dpkg-deb -c "$tmp"/*.deb | awk '{ print $6 }' | grep -E \
-				'^\./(boot/vmlinuz-|usr/lib/modules/[^/]+/vmlinuz$)' |
-				head -n 1)
+			# one pass over the data (tar fails on a pattern it
+			# does not find: the file found is what counts)
+			dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" \
+				--wildcards './boot/vmlinuz-*' \
+				'./usr/lib/modules/*/vmlinuz' 2>/dev/null || true
+			f=$(find "$tmp/boot" "$tmp/usr/lib/modules" -type f \
+				-name 'vmlinuz*' 2>/dev/null | head -n 1)
 			[ -n "$f" ] || continue
-			dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" "$f"
 			mkdir -p "$(dirname "$vmlinuz")"
-			mv "$tmp/$f" "$vmlinuz"
+			mv "$f" "$vmlinuz"
 			break
 		done
 		[ -s "$vmlinuz" ] || { echo "kernel.sh: no vmlinuz in" \
