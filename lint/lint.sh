@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# `make lint`: the static checkers the kernel community uses, each a line
-# "ok - ..." or "not ok - ..." (findings above it as "# " lines), then
+# `make lint`: the static checkers the kernel community uses, each a KTAP
+# case "ok N ..." or "not ok N ..." (findings above it as "# " lines), then
 # "N passed, N failed"; exits non-zero on any finding.
 #
 # Files are found with git (tracked and untracked-but-not-ignored), so new

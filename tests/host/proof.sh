@@ -5,7 +5,7 @@
 # tests/proof/ (docs/proof.md): each harness tests/proof/NAME.c, two at a
 # time, in a trixie chroot (CBMC 6.6; bookworm has none); with
 # HELLO_STOP_ON="NAME: ..." (run.sh's), only NAME's.  One case per
-# property: "ok - NAME: PROPERTY", or "not ok" after the counterexample's
+# property: "ok N NAME: PROPERTY", or "not ok" after the counterexample's
 # pos, count and left (bytes not copied).  CBMC's log with the whole
 # counterexample trace: build/proof/NAME.log.
 set -eu
