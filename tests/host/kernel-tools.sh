@@ -20,7 +20,13 @@ root=$(bash tests/host/chroot.sh path "$pinned_release" "$pkg" xz-utils)
 ver=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' "$pkg")
 dir=$cache/kernel-tools/$pkg-$ver
 if [ ! -d "$dir" ]; then
+	# one extraction at a time (both lanes of .ci/run build the guest
+	# programs at once): the others wait, then find it done
 	mkdir -p "$cache/kernel-tools"
+	exec 9>"$cache/kernel-tools/lock"
+	flock 9
+fi
+if [ ! -d "$dir" ]; then
 	tmp=$(mktemp -d "$cache/kernel-tools/.tmp.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	echo "# kernel-tools: extracting from $pkg $ver" >&2
