@@ -56,16 +56,6 @@ for tier in "${tiers[@]}"; do
 		fi
 	done >"$block"
 	[ -s "$block" ] || continue
-	awk -v block="$block" -v m="$marker tables" '
-		$0 == "<!-- " m " begin -->" {
-			print
-			while ((getline l < block) > 0)
-				print l
-			skip = 1
-			next
-		}
-		$0 == "<!-- " m " end -->" { skip = 0 }
-		!skip' "$doc" >"$doc.new"
-	mv "$doc.new" "$doc"
+	splice "$doc" "$marker tables" "$block"
 	echo "# $doc: the $marker tables from build/$tier"
 done

@@ -52,15 +52,5 @@ trap 'rm -f "$table" "$table.names"' EXIT
 			"$verdict in ${secs} s | $date |"
 	done
 } >"$table"
-awk -v table="$table" '
-	/<!-- kernels table begin -->/ {
-		print
-		while ((getline l < table) > 0)
-			print l
-		skip = 1
-		next
-	}
-	/<!-- kernels table end -->/ { skip = 0 }
-	!skip' "$doc" >"$doc.new"
-mv "$doc.new" "$doc"
+splice "$doc" "kernels table" "$table"
 cat "$table"

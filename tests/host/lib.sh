@@ -13,6 +13,9 @@
 #                               after the last VAR dropped), or fails
 #   substitute FILE PERL        applies the perl substitution to FILE, or
 #                               fails saying that it changes nothing
+#   splice DOC NAME FILE        replaces what DOC holds between its lines
+#                               "<!-- NAME begin -->" and "<!-- NAME end -->"
+#                               with FILE (a doc's part a script writes)
 #   ktap_begin                  a tier's output: one KTAP document
 #                               (Documentation/dev-tools/ktap.rst)
 #   ktap_plan N                 its plan "1..N", where N is known first
@@ -87,6 +90,20 @@ row() {
 	[ -n "$_row" ] || return 1
 	shift 2
 	IFS=$'\037' read -r "$@" _rest <<<"$_row"
+}
+
+splice() {
+	awk -v file="$3" -v m="$2" '
+		$0 == "<!-- " m " begin -->" {
+			print
+			while ((getline l < file) > 0)
+				print l
+			skip = 1
+			next
+		}
+		$0 == "<!-- " m " end -->" { skip = 0 }
+		!skip' "$1" >"$1.new"
+	mv "$1.new" "$1"
 }
 
 substitute() {
