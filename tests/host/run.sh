@@ -146,8 +146,10 @@ boot() {
 # stop_on TEXT OUT: kills the VM booting in OUT (its qemu.pid) once its
 # results.tap has a failed case named TEXT (any, for TEXT empty) or, for
 # TEXT naming a console report case ("no NAME report ..."),
-# once its console.log shows NAME's regex after the job's start; returns
-# when the VM has ended (OUT/vm.ended) either way
+# once its console.log shows NAME's regex after the job's start (and 3 s
+# more, for the rest of the report); returns when the VM has ended
+# (OUT/vm.ended) either way.  It looks twice a second: the VM runs on
+# until then, and a mutant's run needs nothing after its case.
 stop_on() {
 	local text=$1 out=$2 name within=- re=
 	case $text in
@@ -160,10 +162,9 @@ stop_on() {
 		sed -n '/hello-vm: job start/,$p' "$out/console.log" 2>/dev/null |
 			grep -E -A80 -- "$re" | grep -qF -- "${within#-}"
 	}
-	while sleep 2 && [ ! -e "$out/vm.ended" ]; do
+	while sleep 0.5 && [ ! -e "$out/vm.ended" ]; do
 		if failed "$text" "$out/results.tap" ||
-			{ [ -n "$re" ] && reported; }; then
-			sleep 3		# the rest of the report
+			{ [ -n "$re" ] && reported && sleep 3; }; then
 			echo "# stopping the VM: ${text:-a case} failed"
 			kill "$(cat "$out/qemu.pid")" 2>/dev/null || true
 			return
