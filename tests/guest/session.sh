@@ -18,9 +18,8 @@ judge "tee writes the line" "[ $? = 0 ] && [ \"\$(cat /tmp/out)\" = 'Hello World
 echo "# cat opens the device anew: tee's buffer was freed when tee closed it,"
 echo "# so cat reads 64 zero bytes (invisible on a terminal; od shows them)"
 show 'cat /dev/hello0 | od -A d -t x1'
-timeout 20 cat /dev/hello0 >/tmp/cat.out
 judge "cat reads 64 zero bytes" \
-	"head -c 64 /dev/zero | cmp -s - /tmp/cat.out"
+	"[ \"\$(cat /tmp/out)\" = \"\$(head -c 64 /dev/zero | od -A d -t x1)\" ]"
 
 show './hello_test'
 judge "the test program writes, seeks and reads back" \
