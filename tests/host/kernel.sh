@@ -49,9 +49,20 @@ margs=()
 [ -z "$make" ] || read -ra margs <<<"${make//,/ }"
 
 provide_debian() {
-	local release=$pkg meta=$base abi want deb f vmlinuz kdir
+	local release=$pkg meta=$base abi want deb f vmlinuz kdir memo key
 	# shellcheck disable=SC2086	# a word list
 	root=$(bash tests/host/chroot.sh path "$release" $chroot_packages)
+	# The answer depends only on the row and on the release's package
+	# lists: the one found since they were last refreshed, if it is
+	# still there (each tier asks, and apt-cache costs a CPU second)
+	memo=$cache/kernels/$name.debian
+	if [ "$memo" -nt "$root.updated" ] &&
+		read -r key abi vmlinuz kdir <"$memo" &&
+		[ "$key" = "$release/$meta" ] && [ -s "$vmlinuz" ] &&
+		[ -f "$root$kdir/Makefile" ]; then
+		echo "$abi $vmlinuz $root:$kdir"
+		return
+	fi
 	has() {	# has PACKAGE: the release's archive has it
 		in_release apt-cache show "$1" >/dev/null 2>&1
 	}
@@ -118,6 +129,9 @@ provide_debian() {
 	kdir=/usr/src/linux-headers-$abi
 	[ -f "$root$kdir/Makefile" ] || bash tests/host/chroot.sh path \
 		"$release" "linux-headers-$abi" >/dev/null
+	f=$(mktemp "$memo.XXXXXX")
+	echo "$release/$meta $abi $vmlinuz $kdir" >"$f"
+	mv -f "$f" "$memo"
 	# a tree inside a chroot is ROOT:PATH (module_build builds there)
 	echo "$abi $vmlinuz $root:$kdir"
 }
