@@ -17,7 +17,8 @@
 #           archive has no headers for the meta package's ABI yet, the
 #           newest ABI that has image and headers is taken, with a note.
 #   source: Debian's linux-source, in the chroot of the pinned release
-#           (tests/host/lib.sh) with its compilers: `make BASE`, the
+#           (tests/host/lib.sh; PACKAGE/RELEASE: of RELEASE, as apt
+#           names it) with its compilers: `make BASE`, the
 #           fragments appended and every line of them checked to survive
 #           olddefconfig, built
 #           out of tree (O=) with the row's make arguments, in the cache
@@ -138,26 +139,33 @@ provide_debian() {
 
 provide_source() {
 	local ver src key out targets log lost start cc=${cross}gcc f
-	local frag=() packages ccver
+	local frag=() packages ccver release=$pinned_release tools= rustc=
 	# the lines of a fragment that set an option
 	local options='^(CONFIG_|# CONFIG_.* is not set)'
 	for f in ${frags//,/ }; do
 		frag+=("tests/configs/$f")
 	done
-	# the compiler of CC=NAME is Debian's package NAME (gcc-12, clang-14)
+	case $pkg in */*) release=${pkg#*/} pkg=${pkg%/*} ;; esac
+	# the compiler of CC=NAME is Debian's package NAME (gcc-12, clang-14);
+	# so are RUSTC's and BINDGEN's, and rustc needs its library's source
 	for f in "${margs[@]}"; do
-		case $f in CC=*) cc=${f#CC=} ;; esac
+		case $f in
+		CC=*) cc=${f#CC=} ;;
+		RUSTC=*) rustc=${f#*=} tools="$tools $rustc rust-src" ;;
+		BINDGEN=*) tools="$tools ${f#*=}" ;;
+		esac
 	done
 	packages="$chroot_packages $pkg xz-utils flex bison bc libssl-dev \
-		libelf-dev ${build//,/ }"
+		libelf-dev ${build//,/ }$tools"
 	[ "$cc" = "${cross}gcc" ] || packages="$packages $cc"
 	# shellcheck disable=SC2086 # a word list
-	root=$(bash tests/host/chroot.sh path "$pinned_release" $packages)
+	root=$(bash tests/host/chroot.sh path "$release" $packages)
 	ver=$(dpkg-query --admindir="$root/var/lib/dpkg" -W -f='${Version}' \
 		"$pkg")
 	src=$cache/source/$pkg-$ver
 	ccver=$(in_release "$cc" --version | head -n 1)
 	[ -n "$ccver" ] || { echo "kernel.sh: no $cc in $root" >&2; exit 1; }
+	[ -z "$rustc" ] || ccver="$ccver, $(in_release "$rustc" --version)"
 	# a build is named by what makes it
 	key=$({ echo "$base"
 		[ "${#frag[@]}" = 0 ] || grep -hE "$options" "${frag[@]}"
