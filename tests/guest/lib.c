@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,12 +116,42 @@ static const struct {
 	{ "/sys/kernel/slab", "alloc_calls", 4096 - 128 - 100 },
 };
 
-/* Live objects allocated by the module in one cache; -1 if unreadable. */
+/* Whether cache_live() prints the locations it counts (none_live()). */
+static bool show_live;
+
+/*
+ * What one line of a location says of whose the allocation is: 1 the
+ * module's (a frame in it), -1 another's (a frame outside the allocators:
+ * none of its function's name holds "alloc"), 0 not yet known.  fn: the
+ * line's function, up to the end of the line.
+ */
+static int frame_owner(const char *fn)
+{
+	size_t len = strcspn(fn, " \n");
+
+	if (strstr(fn, "[" HELLO_MODULE "]"))
+		return 1;
+	if (!len || memmem(fn, len, "alloc", 5))
+		return 0;
+	return -1;
+}
+
+/*
+ * Live objects allocated by the module in one cache; -1 if unreadable.
+ * A location is "<count> <caller>+0x../0x.. [module] age=...", then, with
+ * a stack depot, its stack, a frame a line, 8 spaces in.  It is the
+ * module's when the first function outside the allocators is: the C
+ * driver's open() calls kzalloc(), the Rust twin's goes through the
+ * kernel crate's allocator; the sysfs nodes of the device the twin
+ * registers have the module further up the stack, and are not its own.
+ */
 static long cache_live(int t, const char *cache)
 {
-	char path[512], line[512];
+	char path[512], line[512], where[512] = "";
+	long live = 0, count = 0, n;
+	int owner = 0;
 	size_t len = 0;
-	long live = 0;
+	char *fn;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s/%s", traces[t].root, cache,
@@ -127,11 +159,26 @@ static long cache_live(int t, const char *cache)
 	f = fopen(path, "re");
 	if (!f)
 		return -1;
-	/* "  <count> <caller>+0x../0x.. [module] age=..." */
-	while (fgets(line, sizeof(line), f)) {
+	for (;;) {
+		if (!fgets(line, sizeof(line), f))
+			line[0] = '\0';
 		len += strlen(line);
-		if (strstr(line, "[" HELLO_MODULE "]"))
-			live += strtol(line, NULL, 10);
+		n = strncmp(line, "        ", 8) ? strtol(line, &fn, 10) : 0;
+		if (n > 0 || !line[0]) {
+			/* the end of a location */
+			live += owner > 0 ? count : 0;
+			if (show_live && owner > 0)
+				ksft_print_msg("%s: %s", cache, where);
+			if (!line[0])
+				break;
+			count = n;
+			owner = 0;
+			snprintf(where, sizeof(where), "%s", line);
+		} else {
+			fn = line;
+		}
+		if (!owner)
+			owner = frame_owner(fn + strspn(fn, " "));
 	}
 	fclose(f);
 	if (traces[t].cut && len > traces[t].cut) {
@@ -176,6 +223,32 @@ int write_file(const char *path, const char *s)
 	return n == (ssize_t)strlen(s) ? 0 : -1;
 }
 
+int hello_node(struct hello_node *n)
+{
+	char path[128], link[256], *name;
+	struct stat st;
+	ssize_t len;
+
+	if (stat(HELLO_DEV, &st))
+		return -1;
+	n->major = major(st.st_rdev);
+	n->minor = minor(st.st_rdev);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/subsystem", n->major,
+		 n->minor);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len < 0)
+		return -1;
+	link[len] = '\0';
+	name = strrchr(link, '/');
+	snprintf(n->class, sizeof(n->class), "%.63s", name ? name + 1 : link);
+	return 0;
+}
+
+bool own_class(const struct hello_node *n)
+{
+	return !strcmp(n->class, HELLO_MODULE);
+}
+
 long slab_live(const char *prefix, char *where, size_t wlen)
 {
 	struct dirent *de;
@@ -216,8 +289,12 @@ bool none_live(void)
 {
 	long live = slab_live("", NULL, 0);
 
-	if (live > 0)
-		ksft_print_msg("%ld module objects live\n", live);
+	if (live > 0) {
+		ksft_print_msg("%ld module objects live:\n", live);
+		show_live = true;
+		slab_live("", NULL, 0);
+		show_live = false;
+	}
 	else if (live < 0)
 		ksft_print_msg("no alloc_traces (slub_debug=U, debugfs?)\n");
 	return live == 0;

@@ -40,7 +40,25 @@ const char *kmsg_since(int fd);
 int kmsg_count(const char *log, int level, const char *s);
 
 /*
- * Live allocations whose allocating caller is in the module, summed over
+ * The device node HELLO_DEV as the kernel registered it: its numbers, and
+ * the class that holds it in sysfs, whose name /proc/devices gives the
+ * major.  The C driver's class is its own (HELLO_MODULE: a region and a
+ * cdev of its own); the Rust twin's is "misc" (the misc core's major 10).
+ */
+struct hello_node {
+	unsigned int major, minor;
+	char class[64];
+};
+
+/* Fill n from HELLO_DEV and sysfs: 0, or -1 with errno set. */
+int hello_node(struct hello_node *n);
+/* Whether the node's class, and so its region, is the module's own. */
+bool own_class(const struct hello_node *n);
+
+/*
+ * Live allocations made by the module's code: the allocators' caller, or
+ * where the kernel records stacks, the first function outside them (lib.c,
+ * cache_live()), summed over
  * every slab cache whose name starts with prefix (needs slub_debug=U and
  * debugfs).  The name of a cache that holds one is copied to where.
  * Returns -1 when there are no allocation traces to read.

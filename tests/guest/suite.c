@@ -128,57 +128,78 @@ TEST_F_TIMEOUT(load, one_info_line_names_node, SLOW_TIMEOUT)
 	close(kmsg);
 }
 
+/* How many lines of /proc/devices give n's major under its class's name */
+static int proc_devices_lines(const struct hello_node *n)
+{
+	char line[128], want[96];
+	FILE *f = fopen("/proc/devices", "re");
+	int found = 0;
+
+	snprintf(want, sizeof(want), "%3u %s\n", n->major, n->class);
+	while (f && fgets(line, sizeof(line), f))
+		found += strcmp(line, want) == 0;
+	if (f)
+		fclose(f);
+	return f ? found : -1;
+}
+
 LOADED_FIXTURE(node)
 
-/* load: /dev/hello0, sysfs class and /proc/devices agree */
+/*
+ * load: /dev/hello0, sysfs class and /proc/devices agree
+ * The class's device hello0 has the node's numbers, and /proc/devices
+ * lists the major under the class's name: the C driver's own region
+ * (whose first minor is the node's), or the misc core's.
+ */
 TEST_F(node, sysfs_and_proc_devices_agree)
 {
-	char buf[64], line[128], want[64];
+	char buf[64], want[96];
+	struct hello_node n;
 	struct stat st;
-	FILE *f;
-	int fd, found = 0;
+	int fd;
 
 	ASSERT_EQ(0, stat(HELLO_DEV, &st));
 	ASSERT_TRUE(S_ISCHR(st.st_mode));
-	fd = open("/sys/class/" HELLO_MODULE "/hello0/dev", O_RDONLY);
+	ASSERT_EQ(0, hello_node(&n)) {
+		TH_LOG("no class in sysfs for " HELLO_DEV ": %s",
+		       strerror(errno));
+	}
+	snprintf(want, sizeof(want), "/sys/class/%s/hello0/dev", n.class);
+	fd = open(want, O_RDONLY);
 	ASSERT_LE(0, fd);
 	memset(buf, 0, sizeof(buf));
 	ASSERT_LT(0, read(fd, buf, sizeof(buf) - 1));
 	close(fd);
-	snprintf(want, sizeof(want), "%u:%u\n", major(st.st_rdev),
-		 minor(st.st_rdev));
+	snprintf(want, sizeof(want), "%u:%u\n", n.major, n.minor);
 	EXPECT_STREQ(want, buf);
-	EXPECT_EQ(0U, minor(st.st_rdev));
+	if (own_class(&n))
+		EXPECT_EQ(0U, n.minor);
 
-	f = fopen("/proc/devices", "re");
-	ASSERT_NE(NULL, f);
-	snprintf(want, sizeof(want), "%3u %s\n", major(st.st_rdev),
-		 HELLO_MODULE);
-	while (fgets(line, sizeof(line), f))
-		found += strcmp(line, want) == 0;
-	fclose(f);
-	EXPECT_EQ(1, found) {
-		TH_LOG("/proc/devices lacks \"%s\"", want);
+	EXPECT_EQ(1, proc_devices_lines(&n)) {
+		TH_LOG("/proc/devices lacks \"%3u %s\"", n.major, n.class);
 	}
 }
 
-/* load: the region has exactly one minor */
+/*
+ * load: the region has exactly one minor
+ * The next minor must not open: with no cdev there, chrdev_open() fails
+ * with ENXIO; with no misc device there, misc_open() with ENODEV.
+ */
 TEST_F(node, one_minor)
 {
 	const char *node = "/tmp/hello1";
-	struct stat st;
+	struct hello_node n;
 	int fd, err;
 
-	ASSERT_EQ(0, stat(HELLO_DEV, &st));
+	ASSERT_EQ(0, hello_node(&n));
 	unlink(node);
 	ASSERT_EQ(0, mknod(node, S_IFCHR | 0600,
-			   makedev(major(st.st_rdev), 1)));
+			   makedev(n.major, n.minor + 1)));
 	fd = open(node, O_RDWR);
 	err = errno;
 	unlink(node);
-	/* minor 1 must not open: the region would be too big */
 	ASSERT_EQ(-1, fd);
-	ASSERT_EQ(ENXIO, err);
+	ASSERT_EQ(own_class(&n) ? ENXIO : ENODEV, err);
 }
 
 /* ---- open and release -------------------------------------------------- */
@@ -1497,12 +1518,25 @@ TEST_F_TIMEOUT(scale, open_close_cycles_leave_nothing_live, SLOW_TIMEOUT)
 
 /* ---- unloading ---------------------------------------------------------- */
 
-static int gone(void)
+/*
+ * Nothing is left of node n, recorded while the module was loaded: not
+ * HELLO_DEV, not its sysfs device and, for a class of the module's own,
+ * not the class nor its region in /proc/devices.
+ */
+static bool gone(const struct hello_node *n)
 {
+	char path[128];
 	struct stat st;
 
-	return stat(HELLO_DEV, &st) && errno == ENOENT &&
-	       stat("/sys/class/" HELLO_MODULE, &st) && errno == ENOENT;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u", n->major,
+		 n->minor);
+	if (!stat(HELLO_DEV, &st) || errno != ENOENT || !stat(path, &st) ||
+	    errno != ENOENT)
+		return false;
+	if (!own_class(n))
+		return true;
+	snprintf(path, sizeof(path), "/sys/class/%s", n->class);
+	return stat(path, &st) && errno == ENOENT && !proc_devices_lines(n);
 }
 
 LOADED_FIXTURE(unload)
@@ -1527,21 +1561,14 @@ TEST_F_TIMEOUT(unload, refused_while_open, SLOW_TIMEOUT)
 /* unload: succeeds after close, node and class gone, one info line */
 TEST_F_TIMEOUT(unload, after_close_leaves_nothing, SLOW_TIMEOUT)
 {
-	char line[128];
-	FILE *f;
-	int fd = kmsg_mark(), ret = mod_unload(), found = 0;
+	struct hello_node n;
+	int fd = kmsg_mark(), ret;
 
+	ASSERT_EQ(0, hello_node(&n));
+	ret = mod_unload();
 	ASSERT_EQ(0, ret);
-	EXPECT_TRUE(gone()) {
-		TH_LOG(HELLO_DEV " or its class is still there");
-	}
-	f = fopen("/proc/devices", "re");
-	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f))
-		found += strstr(line, HELLO_MODULE) != NULL;
-	fclose(f);
-	EXPECT_EQ(0, found) {
-		TH_LOG("/proc/devices still lists " HELLO_MODULE);
+	EXPECT_TRUE(gone(&n)) {
+		TH_LOG(HELLO_DEV ", its device, class or region is still there");
 	}
 	EXPECT_EQ(1, kmsg_count(kmsg_since(fd), 6, HELLO_MODULE ": unloaded")) {
 		TH_LOG("want one info line on unload");
@@ -1556,6 +1583,7 @@ UNLOADED_FIXTURE(module)
 /* module: 40 load/unload cycles */
 TEST_F_TIMEOUT(module, load_unload_40_cycles, SLOW_TIMEOUT)
 {
+	struct hello_node n;
 	int i;
 
 	for (i = 0; i < 40; i++) {
@@ -1565,10 +1593,11 @@ TEST_F_TIMEOUT(module, load_unload_40_cycles, SLOW_TIMEOUT)
 		ASSERT_EQ(0, exercise()) {
 			TH_LOG("device after load #%d", i);
 		}
+		ASSERT_EQ(0, hello_node(&n));
 		ASSERT_EQ(0, mod_unload()) {
 			TH_LOG("unload #%d", i);
 		}
-		ASSERT_TRUE(gone()) {
+		ASSERT_TRUE(gone(&n)) {
 			TH_LOG("node left after unload #%d", i);
 		}
 	}
