@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Usage: mutants.sh TIER...   (`make mutants`: check and check-exact)
 # For each TIER, plants each bug of tests/mutants/TIER.txt (NAME, a perl
-# substitution on hello_kmalloc.c, CASE) in a copy of the tree and runs
-# the tier there: a VM tier (tests/tiers) on its first kernel
-# (HELLO_MUTANT_KERNELS="A B" for others), another as `make TIER` (proof).
+# substitution, CASE, and the file it applies to: hello_kmalloc.c if left
+# out) in a copy of the tree and runs the tier there: a VM tier
+# (tests/tiers) on its first kernel (HELLO_MUTANT_KERNELS="A B" for
+# others) with the driver of that file only, another as `make TIER`
+# (proof).
 # HELLO_MUTANTS="NAME..." plants only those.  The mutant is caught when
 # the KTAP case named exactly CASE failed (the test meant to see that
 # bug, not just any); a row whose CASE is no case of the tier's output
@@ -40,20 +42,22 @@ for tier in "$@"; do
 		run=(bash "$work/tree/tests/host/run.sh" "$tier")
 		guest_build x86_64
 	fi
-	while IFS=$'\037' read -r name subst want; do
+	while IFS=$'\037' read -r name subst want file; do
+		file=${file:-hello_kmalloc.c}
 		case " ${HELLO_MUTANTS:-$name} " in *" $name "*) ;; *) continue ;; esac
 		rm -rf "$work/tree"
 		tree_copy "$work/tree"
 		# the guest programs as built here: the copy's are up to date
 		[ ! -d build/guest ] || cp -pr --parents build/guest "$work/tree"
-		if ! substitute "$work/tree/hello_kmalloc.c" "$subst"; then
+		if ! substitute "$work/tree/$file" "$subst"; then
 			result fail "mutant $name: its substitution applies"
 			continue
 		fi
 		echo "# mutant $name: make $tier"
 		# the fuzzer finds its planted bugs in under 300 ops: 100000 will do
 		status=0
-		HELLO_KERNELS=$kernels HELLO_BOOT_ARGS=hello.fuzz_ops=100000 \
+		HELLO_KERNELS=$kernels HELLO_DRIVERS=$(dirname "$file") \
+			HELLO_BOOT_ARGS=hello.fuzz_ops=100000 \
 			HELLO_STOP_ON=$want \
 			"${run[@]}" >"$work/$name.log" 2>&1 || status=$?
 		keep

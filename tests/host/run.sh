@@ -14,6 +14,7 @@
 #   HELLO_KERNELS="A B"   these kernels instead of the tier's
 #   HELLO_BOOT_ARGS=...   more kernel arguments (the last word wins)
 #   HELLO_LIMIT=S         another time limit for each boot
+#   HELLO_DRIVERS="A B"   these drivers (tests/tiers) instead of the tier's
 #   HELLO_KO_DIR=DIR      boot DIR/ID/hello_kmalloc.ko instead of building it
 #   HELLO_STOP_ON=TEXT    stop a VM as soon as the case TEXT has failed
 #                         (stop_on below; a mutant needs no more)
@@ -60,6 +61,18 @@ variant() {
 	done < <(rows "tests/variants/$table.txt")
 	module_build "$src" "$out" "$kdir" "$@" modules &&
 		cp "$out/hello_kmalloc.ko" "$out.ko"
+}
+
+# driver_build DRIVER OUT KDIR [MAKE ARGS]: the driver DRIVER (tests/tiers:
+# a directory, or TABLE:NAME, a variant) built in OUT as hello_kmalloc.ko,
+# its log in OUT.log
+driver_build() {
+	local driver=$1 out=$2 kdir=$3
+	shift 3
+	case $driver in
+	*:*) variant "${driver#*:}" "${driver%%:*}" "$out" "$kdir" "$@" ;;
+	*) module_build "$driver" "$out" "$kdir" "$@" modules ;;
+	esac
 }
 
 # boot ARCH MODEL CPU MEM IMAGE INITRD CONSOLE LIMIT ARGS: the job's
@@ -172,24 +185,33 @@ stop_on() {
 	done
 }
 
+# suffix DRIVER: what names DRIVER's outputs: nothing for the C driver (.),
+# -DIR for the one in DIR
+suffix() {
+	[ "$1" = . ] || echo "-${1/:/-}"
+}
+
 # The steps of one boot, a subtest "TIER NAME" of the run's document: each
 # takes what it needs as arguments; what the run has built is kept in
 # built[] (ID, ID/TABLE/VARIANT), so that tiers booting the same kernel
 # with the same module arguments build once.
 declare -A built
 
-# modules OUT_ARRAY ID KDIR MODULE JOB VARIANTS KBUILD...: the module (make
-# arguments MODULE, comma-separated), for the job bench the floor device
-# (jobs/bench.sh loads it), and each variant of the table VARIANTS, built
-# in build/modules/ID/MODULE with W=1 (a case each, once a run); OUT_ARRAY
-# gets their .ko files.  Fails after a failed case.
+# modules OUT_ARRAY ID KDIR DRIVER MODULE JOB VARIANTS KBUILD...: the module
+# (DRIVER: its directory, or TABLE:NAME, the variant NAME of the C driver
+# in tests/variants/TABLE.txt; make arguments MODULE, comma-separated), for
+# the job bench the floor device (jobs/bench.sh loads it), and each variant
+# of the table VARIANTS, built in build/modules/ID/MODULE (/DRIVER added
+# but for the C driver) with W=1 (a case each, once a run); OUT_ARRAY gets
+# their .ko files.  Fails after a failed case.
 modules() {
 	local -n out_kos=$1
-	local id=$2 kdir=$3 module=$4 job=$5 variants=$6 mods v
+	local id=$2 kdir=$3 driver=$4 module=$5 job=$6 variants=$7 mods v
 	local mbuild=()
-	shift 6
+	shift 7
 	[ -z "$module" ] || read -ra mbuild <<<"${module//,/ }"
 	mods=build/modules/$id/$module
+	[ "$driver" = . ] || mods=$mods/${driver/:/-}
 	if [ -z "${built[$mods]:-}" ]; then
 		echo "${ktap_indent}# building the modules (W=1)"
 		if [ -n "${HELLO_KO_DIR:-}" ]; then
@@ -199,8 +221,8 @@ modules() {
 				result fail "a module in \$HELLO_KO_DIR/$id"
 				return 1
 			fi
-		elif module_build . "$mods/module" "$kdir" "$@" \
-			"${mbuild[@]}" modules; then
+		elif driver_build "$driver" "$mods/module" "$kdir" "$@" \
+			"${mbuild[@]}"; then
 			result ok "module builds with W=1 and 0 warnings"
 		else
 			result fail "module builds with W=1 and 0 warnings" \
@@ -283,10 +305,12 @@ vm() {
 	[ -z "$reports" ] || console_scan "$out/console.log" "$reports"
 }
 
-# kernel TIER NAME: every case of one kernel in one tier, in build/TIER/ID
-# (ID/result: what tests/host/kernels-doc.sh tabulates)
+# kernel TIER NAME DRIVER: every case of one kernel and driver in one tier,
+# in build/TIER/ID (ID-DRIVER but for the C driver; the C driver's
+# ID/result: what tests/host/kernels-doc.sh tabulates)
 kernel() {
-	local tier=$1 name=$2 arch make karch cross image qemu info id kdir
+	local tier=$1 name=$2 driver=$3 arch make karch cross image qemu info id
+	local kdir
 	local out module job variants start=$SECONDS p0=$pass f0=$fail
 	local kbuild=() kos=() more=()
 	if ! row tests/kernels "$name" _ arch make; then
@@ -302,7 +326,7 @@ kernel() {
 		return
 	fi
 	read -r id image kdir <<<"$info"
-	out=build/$tier/$id
+	out=build/$tier/$id$(suffix "$driver")
 	mkdir -p "$out"
 	kbuild=("ARCH=$karch")
 	[ -z "$cross" ] || kbuild+=("CROSS_COMPILE=$cross")
@@ -319,7 +343,7 @@ kernel() {
 			result fail "module compiles (not linked) with W=1 and 0 warnings" \
 				"$out/module.log"
 		fi
-	elif modules kos "$id" "$kdir" "$module" "$job" "$variants" \
+	elif modules kos "$id" "$kdir" "$driver" "$module" "$job" "$variants" \
 		"${kbuild[@]}"
 	then
 		vm "$tier" "$name" "$arch" "$out" "$image" "${kos[@]}"
@@ -332,30 +356,64 @@ kernel() {
 		fi
 	fi
 	echo "${ktap_indent}# $id: $((SECONDS - start)) s"
-	echo "$name $((pass - p0)) $((fail - f0)) $((SECONDS - start))" \
-		"$(date -u +%F)" >"$out/result"
+	[ "$driver" != . ] ||
+		echo "$name $((pass - p0)) $((fail - f0))" \
+			"$((SECONDS - start)) $(date -u +%F)" >"$out/result"
 }
 
-# the run's document: a subtest for each kernel of each tier
+# same TIER NAME DRIVER...: one case, that each DRIVER's boot of kernel
+# NAME in TIER ran the same cases
+same() {
+	local tier=$1 name=$2 id d cases n first=
+	shift 2
+	read -r id _ < <(bash tests/host/kernel.sh "$name")
+	for d in "$@"; do
+		cases=$(results "build/$tier/$id$(suffix "$d")/results.tap" | sort)
+		n=$(grep -c . <<<"$cases" || true)
+		if [ -z "$first" ]; then
+			first=$cases
+		elif [ "$cases" != "$first" ]; then
+			diff <(echo "$first") <(echo "$cases") >"build/$tier/$id.same"
+			result fail "$tier $name: every driver ran the same cases" \
+				"build/$tier/$id.same"
+			return
+		fi
+	done
+	result ok "$tier $name: every driver ran the same $n cases"
+}
+
+# the run's document: a subtest for each kernel and driver of each tier,
+# and for a tier of several drivers a case per kernel that they ran the
+# same cases.  A driver is the directory of its source (tests/tiers).
 tiers=("$@")
 boots=0
 for tier in "${tiers[@]}"; do
-	names=("$tier")	# an unknown tier: one case
-	! row tests/tiers "$tier" _ kernels ||
+	names=("$tier") drivers=	# an unknown tier: one case
+	! row tests/tiers "$tier" _ kernels _ _ _ _ _ _ _ _ drivers ||
 		read -ra names <<<"${HELLO_KERNELS:-${kernels//,/ }}"
-	boots=$((boots + ${#names[@]}))
+	n=$(wc -w <<<"${HELLO_DRIVERS:-${drivers//,/ }}")
+	[ "$n" -gt 0 ] || n=1
+	boots=$((boots + ${#names[@]} * (n + (n > 1))))
 done
 ktap_begin
 ktap_plan "$boots"
 for tier in "${tiers[@]}"; do
-	if ! row tests/tiers "$tier" _ kernels; then
+	drivers=
+	if ! row tests/tiers "$tier" _ kernels _ _ _ _ _ _ _ _ drivers; then
 		result fail "$tier is a tier of tests/tiers"
 		continue
 	fi
+	read -ra drv <<<"${HELLO_DRIVERS:-${drivers//,/ }}"
+	[ "${#drv[@]}" -gt 0 ] || drv=(.)
 	for name in ${HELLO_KERNELS:-${kernels//,/ }}; do
-		ktap_sub "$tier $name"
-		kernel "$tier" "$name"
-		ktap_sub_end "$tier $name"
+		for d in "${drv[@]}"; do
+			sub="$tier $name"
+			[ "$d" = . ] || sub="$sub $d"
+			ktap_sub "$sub"
+			kernel "$tier" "$name" "$d"
+			ktap_sub_end "$sub"
+		done
+		[ "${#drv[@]}" = 1 ] || same "$tier" "$name" "${drv[@]}"
 	done
 done
 summary
