@@ -31,10 +31,31 @@ const FMODE_ATOMIC_POS: bindings::fmode_t = 1 << 15;
 
 module! {
     type: HelloModule,
-    name: "hello_kmalloc_rs",
+    name: "hello_kmalloc",
     authors: ["The hello_kmalloc developers"],
     description: "Misc device with a private zeroed buffer per open, in Rust",
     license: "GPL",
+}
+
+/// The debug lines of dyndbg.c: `enum hello_dbg_event` of dyndbg.h.
+#[repr(i32)]
+enum Event {
+    Open,
+    Release,
+    Read,
+    Wrote,
+}
+
+unsafe extern "C" {
+    /// dyndbg.h: one pr_debug() call site per event.
+    fn hello_kmalloc_dbg(event: i32, n: usize, pos: i64);
+}
+
+/// The debug line of event (n bytes at pos), if `dyndbg=+p` turned it on.
+fn dbg(event: Event, n: usize, pos: i64) {
+    // SAFETY: a C function of this module's that takes plain values and
+    // only prints them.
+    unsafe { hello_kmalloc_dbg(event as i32, n, pos) };
 }
 
 /// What one open() owns: the buffer, behind the lock that guards it.
@@ -59,7 +80,7 @@ impl MiscDevice for HelloFile {
         // SAFETY: open() is the only user of the file yet; f_mode is
         // written before any read(), write() or lseek() can look at it.
         unsafe { (*file.as_ptr()).f_mode |= FMODE_ATOMIC_POS };
-        pr_debug!("open\n");
+        dbg(Event::Open, 0, 0);
         Ok(hf)
     }
 
@@ -72,7 +93,7 @@ impl MiscDevice for HelloFile {
             core::ptr::drop_in_place(raw);
             bindings::kfree_sensitive(raw.cast());
         }
-        pr_debug!("release\n");
+        dbg(Event::Release, 0, 0);
     }
 
     fn read_iter(mut kiocb: Kiocb<'_, Self::Ptr>, iov: &mut IovIterDest<'_>) -> Result<usize> {
@@ -91,6 +112,7 @@ impl MiscDevice for HelloFile {
             return Err(EFAULT);
         }
         *kiocb.ki_pos_mut() = pos + done as i64;
+        dbg(Event::Read, done, pos);
         Ok(done)
     }
 
@@ -112,6 +134,7 @@ impl MiscDevice for HelloFile {
         }
         kiocb.file().buf.lock()[start..start + done].copy_from_slice(&data[..done]);
         *kiocb.ki_pos_mut() = pos + done as i64;
+        dbg(Event::Wrote, done, pos);
         Ok(done)
     }
 }
@@ -124,10 +147,9 @@ const FOPS: bindings::file_operations = {
     // SAFETY: into_raw() points fops at a constant vtable.
     let base = unsafe { *OPTIONS.into_raw::<HelloFile>().fops };
     bindings::file_operations {
-        // SAFETY: __this_module is this module's, made by the kernel at
-        // load; an open file holds a reference to it through owner.
+        // an open file holds a reference to the module: no unload
         owner: THIS_MODULE.as_ptr(),
-        // SAFETY (none needed): default_llseek() reads no private_data.
+        // the VFS's own, for a file of size 0: it reads no private_data
         llseek: Some(bindings::default_llseek),
         ..base
     }

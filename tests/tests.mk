@@ -72,6 +72,9 @@ mutants-kmsan:
 mutants-kcsan:
 	bash tests/host/mutants.sh check-kcsan
 
+mutants-rust:
+	bash tests/host/mutants.sh check-rust
+
 proof:
 	bash tests/host/proof.sh
 
@@ -79,4 +82,4 @@ mutants-proof:
 	bash tests/host/mutants.sh proof
 
 .PHONY: guest $(TIERS) bench-baseline check-hosts mutants mutants-debug \
-	mutants-kmsan mutants-kcsan proof mutants-proof
+	mutants-kmsan mutants-kcsan mutants-rust proof mutants-proof
