@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Usage: kernels-doc.sh [TIER...]   (default check check-kernels)
+# Usage: kernels-doc.sh [TIER...]   (default check check-kernels check-sid)
 # Rewrites the table of tested kernels in docs/kernels.md, between its
 # "kernels table" markers, from the last runs of the TIERs (run.sh, the
 # same job on different kernels): per kernel of theirs, in the order of
@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 # shellcheck source=tests/host/lib.sh
 . tests/host/lib.sh
-tiers=${*:-check check-kernels}
+tiers=${*:-check check-kernels check-sid}
 doc=docs/kernels.md
 table=$(mktemp)
 trap 'rm -f "$table" "$table.names"' EXIT
