@@ -27,13 +27,16 @@ hello_test: test.c
 #> make check-exact     only those counts (tests/bench-baseline, at most +5%)
 #> make check-hosts     check-exact here and on the other Debian host releases
 #>                      (each a chroot with its own qemu): identical counts
-#> make check-kernels   check in every other Debian kernel, 5.10 to sid's, and RT
+#> make check-kernels   check in every other Debian kernel, 5.10 to trixie's, RT
+#> make check-sid       check in sid's kernel, and its 7.0-API variant
 #> make check-arm64     check in an arm64 VM, and a 32-bit arm W=1 build
 #> make check-debug     check and a fault sweep under KASAN, kmemleak, lockdep
 #> make check-kmsan     check under KMSAN: no uninitialised byte reaches a user
 #> make coverage        the suite and the fault sweep: every line of the driver
 #> make check-kcsan     the suite and the stress on 2 vCPUs at once under KCSAN
 #> make kcsan-control   KCSAN's own test in that VM: does it see races at all
+#> make check-rust      check against the Rust twin (rust/) and the C driver,
+#>                      in sid's 7.2 built with Rust: the same cases pass
 #> make fuzz            the differential fuzzer alone [SEED=N] [OPS=N]
 #> make bench           the driver against the kernel's own devices: exact
 #>                      instruction counts, then wall-clock ratios and a chart
@@ -43,6 +46,7 @@ hello_test: test.c
 #> make mutants-debug   plant each bug of tests/mutants/check-debug.txt
 #> make mutants-kmsan   plant each bug of tests/mutants/check-kmsan.txt
 #> make mutants-kcsan   plant each race of tests/mutants/check-kcsan.txt
+#> make mutants-rust    plant each bug of tests/mutants/check-rust.txt
 #> make proof           CBMC: read, write, open and release keep the contract
 #>                      for every offset, count and copy fault (docs/proof.md)
 #> make mutants-proof   plant each bug of tests/mutants/proof.txt: proof must fail

@@ -139,7 +139,7 @@ provide_debian() {
 
 provide_source() {
 	local ver src key out targets log lost start cc=${cross}gcc f
-	local frag=() packages ccver release=$pinned_release tools= rustc=
+	local frag=() packages ccver release=$pinned_release tools='' rustc=''
 	# the lines of a fragment that set an option
 	local options='^(CONFIG_|# CONFIG_.* is not set)'
 	for f in ${frags//,/ }; do
