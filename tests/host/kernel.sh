@@ -23,8 +23,9 @@
 #           olddefconfig, built
 #           out of tree (O=) with the row's make arguments, in the cache
 #           under a key of what makes the build (source version, base,
-#           fragments, compiler and its version, make arguments): a change
-#           to any of them builds anew, anything else reuses.  A bootable
+#           fragments, compilers and pahole and their versions, make
+#           arguments): a change to any of them builds anew, anything
+#           else reuses.  A bootable
 #           arch builds its image and modules (Module.symvers, for the
 #           module to link); the others modules_prepare, enough to compile
 #           it.
@@ -155,8 +156,11 @@ provide_source() {
 		BINDGEN=*) tools="$tools ${f#*=}" ;;
 		esac
 	done
+	# pahole (dwarves): the kernel records its version, and a module built
+	# where another is installed (Debian's headers bring it into the same
+	# chroot) warns, which a W=1 build with 0 warnings cannot have
 	packages="$chroot_packages $pkg xz-utils flex bison bc libssl-dev \
-		libelf-dev ${build//,/ }$tools"
+		libelf-dev dwarves ${build//,/ }$tools"
 	[ "$cc" = "${cross}gcc" ] || packages="$packages $cc"
 	# shellcheck disable=SC2086 # a word list
 	root=$(bash tests/host/chroot.sh path "$release" $packages)
@@ -166,6 +170,7 @@ provide_source() {
 	ccver=$(in_release "$cc" --version | head -n 1)
 	[ -n "$ccver" ] || { echo "kernel.sh: no $cc in $root" >&2; exit 1; }
 	[ -z "$rustc" ] || ccver="$ccver, $(in_release "$rustc" --version)"
+	ccver="$ccver, pahole $(in_release pahole --version)"
 	# a build is named by what makes it
 	key=$({ echo "$base"
 		[ "${#frag[@]}" = 0 ] || grep -hE "$options" "${frag[@]}"

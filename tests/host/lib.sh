@@ -371,7 +371,7 @@ module_build() {
 	shift 3
 	rm -rf "$out"
 	mkdir -p "$out"
-	for f in "$src"/Kbuild "$src"/*.c "$src"/*.rs "$src"/include; do
+	for f in "$src"/Kbuild "$src"/*.[ch] "$src"/*.rs "$src"/include; do
 		[ ! -e "$f" ] || ln -s "$(realpath "$f")" "$out/"
 	done
 	bash "$tables/host/chroot.sh" run "${kdir%%:*}" nice -n 10 \
